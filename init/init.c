@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * init for the test initramfs: mounts the pseudo filesystems, runs the
+ * programs listed in /tests/list one after the other with a timeout each,
+ * and powers the machine off.  Everything a test prints goes straight to
+ * the console; the harness on the host cuts the console log into tests by
+ * the markers printed here:
+ *
+ *   @@@ BEGIN <name>
+ *   @@@ END <name> rc=<exit status> secs=<wall time>
+ *   @@@ END <name> timeout secs=<limit>
+ *   @@@ END <name> signal=<signal number> secs=<wall time>
+ *   @@@ ALL DONE
+ *
+ * /tests/list holds one test a line: "<timeout seconds> <program> [args]",
+ * the program relative to /tests.  Kernel command line options:
+ *
+ *   hvc.only=<program>   run only the list entries of that program
+ *   hvc.shell            run /bin/sh (if the initramfs has one) instead
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define MAX_ARGS	32
+
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+}
+
+static void mount_fs(const char *src, const char *dst, const char *type)
+{
+	mkdir(dst, 0755);
+	if (mount(src, dst, type, 0, NULL) && errno != EBUSY)
+		printf("init: mount %s on %s: %s\n", type, dst, strerror(errno));
+}
+
+/* Value of "key=value" on the kernel command line, or NULL. */
+static char *cmdline_value(const char *key, char *buf, size_t len)
+{
+	size_t klen = strlen(key);
+	char *tok, *save;
+	FILE *f;
+
+	f = fopen("/proc/cmdline", "r");
+	if (!f)
+		return NULL;
+	if (!fgets(buf, len, f)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	for (tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		if (!strncmp(tok, key, klen) && (tok[klen] == '=' || !tok[klen]))
+			return tok[klen] ? tok + klen + 1 : tok + klen;
+	}
+	return NULL;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void run_test(char *line)
+{
+	char *argv[MAX_ARGS + 1], path[256], *save, *tok;
+	unsigned int limit;
+	int argc = 0, status;
+	double start;
+	pid_t pid;
+
+	tok = strtok_r(line, " \t\n", &save);
+	if (!tok || tok[0] == '#')
+		return;
+	limit = strtoul(tok, NULL, 10);
+	while (argc < MAX_ARGS && (tok = strtok_r(NULL, " \t\n", &save)))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	if (!argc || !limit) {
+		printf("init: bad line in /tests/list (want: <secs> <prog> [args])\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "/tests/%s", argv[0]);
+
+	printf("@@@ BEGIN %s\n", argv[0]);
+	fflush(stdout);
+	start = now();
+	pid = fork();
+	if (pid < 0) {
+		printf("@@@ END %s rc=255 secs=0 (fork: %s)\n", argv[0], strerror(errno));
+		return;
+	}
+	if (!pid) {
+		setpgid(0, 0);
+		chdir("/tests");
+		execv(path, argv);
+		printf("init: exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+
+	timed_out = 0;
+	alarm(limit);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR || !timed_out)
+			continue;
+		/* Kill the whole process group: tests start threads and children. */
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	alarm(0);
+
+	if (timed_out)
+		printf("@@@ END %s timeout secs=%u\n", argv[0], limit);
+	else if (WIFSIGNALED(status))
+		printf("@@@ END %s signal=%d secs=%.1f\n", argv[0],
+		       WTERMSIG(status), now() - start);
+	else
+		printf("@@@ END %s rc=%d secs=%.1f\n", argv[0],
+		       WEXITSTATUS(status), now() - start);
+	fflush(stdout);
+}
+
+int main(void)
+{
+	char buf[1024], cmd[1024], *only;
+	struct sigaction sa = { .sa_handler = on_alarm };
+	FILE *list;
+
+	mount_fs("proc", "/proc", "proc");
+	mount_fs("sysfs", "/sys", "sysfs");
+	mount_fs("devtmpfs", "/dev", "devtmpfs");
+	mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
+	mount_fs("tracefs", "/sys/kernel/tracing", "tracefs");
+	mount_fs("tmpfs", "/tmp", "tmpfs");
+
+	/* Console on stdio, unbuffered per line so that markers stay ordered. */
+	int fd = open("/dev/console", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGALRM, &sa, NULL);
+
+	if (cmdline_value("hvc.shell", cmd, sizeof(cmd))) {
+		char *sh[] = { "/bin/sh", NULL };
+
+		printf("init: starting /bin/sh; tests are in /tests (see /tests/list)\n");
+		if (!fork()) {
+			setsid();
+			ioctl(0, TIOCSCTTY, 1);
+			execv(sh[0], sh);
+			printf("init: no /bin/sh in this initramfs: %s\n", strerror(errno));
+			_exit(1);
+		}
+		wait(NULL);
+	} else {
+		only = cmdline_value("hvc.only", cmd, sizeof(cmd));
+		list = fopen("/tests/list", "r");
+		if (!list) {
+			printf("init: /tests/list: %s\n", strerror(errno));
+		} else {
+			while (fgets(buf, sizeof(buf), list)) {
+				char name[256] = "";
+
+				if (only && *only) {
+					sscanf(buf, "%*u %255s", name);
+					if (strcmp(name, only))
+						continue;
+				}
+				run_test(buf);
+			}
+			fclose(list);
+		}
+	}
+
+	printf("@@@ ALL DONE\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""usage: scripts/console-to-tap.py CONSOLE-LOG LAYER OUT.tap [SKIP-LIST...]
+
+Turns the console log of a test VM (see init/init.c for its markers) into
+TAP, one line per test case:
+
+- a test that prints TAP itself (ksft_*) gives one case per result line,
+  plus a failed case if its exit status disagrees with its results;
+- any other test is one case: exit 0 passes, 4 (KSFT_SKIP) skips, anything
+  else, a signal or a timeout fails;
+- a kernel splat (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, RCU stall,
+  kmemleak) is a failed case naming the test that was running;
+- a log without "@@@ ALL DONE" (hang, panic) is a failed case;
+- each "<program>: <reason>" line of a SKIP-LIST is a skipped case.
+"""
+import re
+import sys
+
+KSFT_SKIP = 4
+TAP_RE = re.compile(r'^(not ok|ok) \d+\s*(.*?)\s*(?:#\s*(SKIP|XFAIL)\b\s*(.*))?$')
+KTIME_RE = re.compile(r'^\[\s*\d+\.\d+\]\s')
+SPLATS = [
+    'BUG:', 'WARNING:', 'Oops', 'Kernel panic', 'KASAN:', 'UBSAN:',
+    'possible circular locking', 'possible recursive locking',
+    'inconsistent lock state', 'suspicious RCU usage', 'INFO: rcu_',
+    'rcu: INFO:', 'INFO: task', 'kmemleak:', 'unreferenced object',
+    'Unable to handle kernel', 'list_add corruption', 'list_del corruption',
+    'ODEBUG:',
+]
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    log, layer, out = sys.argv[1:4]
+    cases = []      # (status, name, comment): status is ok / not ok / skip
+
+    def add(status, name, comment=''):
+        cases.append((status, name, comment))
+
+    for path in sys.argv[4:]:
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if not line or line.startswith('#'):
+                    continue
+                prog, _, reason = line.partition(':')
+                add('skip', prog.strip(), reason.strip())
+
+    current = None
+    results = {'ok': 0, 'not ok': 0}
+    done = False
+    with open(log, errors='replace') as f:
+        lines = [l.rstrip('\r\n') for l in f]
+
+    for raw in lines:
+        line = raw.replace('\r', '')
+        marker = line.find('@@@ ')
+        if marker >= 0:
+            words = line[marker + 4:].split()
+            if words[:1] == ['BEGIN']:
+                current = words[1]
+                results = {'ok': 0, 'not ok': 0}
+                continue
+            if words[:1] == ['END'] and current:
+                end = ' '.join(words[2:])
+                total = results['ok'] + results['not ok']
+                m = re.match(r'rc=(\d+)', end)
+                rc = int(m.group(1)) if m else None
+                if rc is None:
+                    add('not ok', current, end)
+                elif total == 0:
+                    if rc == 0:
+                        add('ok', current)
+                    elif rc == KSFT_SKIP:
+                        add('skip', current, 'the test skipped itself (exit 4): see its output')
+                    else:
+                        add('not ok', current, end)
+                elif rc not in (0, KSFT_SKIP) and results['not ok'] == 0:
+                    add('not ok', current + ': exit status', end)
+                current = None
+                continue
+            if words[:2] == ['ALL', 'DONE']:
+                done = True
+                continue
+
+        if KTIME_RE.match(line):
+            text = KTIME_RE.sub('', line)
+            for s in SPLATS:
+                if s in text:
+                    add('not ok', 'kernel splat during %s' % (current or 'boot/shutdown'), text[:200])
+                    break
+            continue
+
+        m = TAP_RE.match(line)
+        if m and current:
+            status, name, directive, why = m.groups()
+            name = '%s: %s' % (current, name)
+            if directive == 'SKIP':
+                add('skip', name, why)
+            elif status == 'ok' or directive == 'XFAIL':
+                results['ok'] += 1
+                add('ok', name)
+            else:
+                results['not ok'] += 1
+                add('not ok', name)
+
+    if current:
+        add('not ok', current, 'no END marker: the VM died or hung while it ran')
+    if not done:
+        add('not ok', layer + ': VM run', 'no "@@@ ALL DONE": hang, panic or timeout; see ' + log)
+
+    with open(out, 'w') as f:
+        f.write('TAP version 13\n1..%d\n' % len(cases))
+        for i, (status, name, comment) in enumerate(cases, 1):
+            if status == 'skip':
+                f.write('ok %d %s # SKIP %s\n' % (i, name, comment))
+            else:
+                f.write('%s %d %s%s\n' % (status, i, name, (' # ' + comment) if comment else ''))
+
+
+if __name__ == '__main__':
+    main()

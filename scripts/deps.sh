@@ -1,0 +1,30 @@
+#!/bin/bash
+# usage: scripts/deps.sh
+# Installs the Debian packages the harness needs, if any is missing.
+set -euo pipefail
+
+pkgs=(linux-source-6.1 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+      qemu-system-arm flex bison bc libssl-dev libelf-dev ccache cpio
+      sparse perl xz-utils git make gcc libc6-dev python3 rsync kmod)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "==> installing: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null; then
+		SUDO=sudo
+	else
+		echo "error: not root and no sudo; run as root: apt-get install ${missing[*]}" >&2
+		exit 1
+	fi
+else
+	SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

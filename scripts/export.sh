@@ -1,0 +1,49 @@
+#!/bin/bash
+# usage: scripts/export.sh
+# Exports the commits of build/linux since the "base" tag into patches/ as
+# git format-patch files with stable names and contents (zeroed commit ids,
+# no signature), rewrites patches/series, and builds the cover letter
+# patches/0000-cover-letter.patch from patches/cover-letter.txt (first line:
+# subject, the rest: body) plus git's shortlog and diffstat.
+# Applying the series (make tree) and exporting again changes nothing.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ -d "$tree/.git" ] || die "no kernel tree: run make tree first"
+cd "$tree"
+[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+	die "$tree has uncommitted changes: commit them first (git commit, or git commit --fixup + rebase)"
+n=$(git rev-list --count base..HEAD)
+[ "$n" -gt 0 ] || die "no commits on top of base: nothing to export"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git -c user.name="hvc-filter developers" -c user.email="hvc-filter@lists.invalid" \
+	format-patch -q --zero-commit --no-signature --numbered --cover-letter \
+	-o "$tmp" base..HEAD
+
+# The cover letter: our text instead of git's placeholders, and the date of
+# the last patch so that exporting twice gives the same bytes.
+cover=$tmp/0000-cover-letter.patch
+src=$top/patches/cover-letter.txt
+[ -f "$src" ] || die "$src missing: write the cover letter there (subject line, blank line, body)"
+date=$(git log -1 --format=%aD HEAD)
+python3 - "$cover" "$src" "$date" <<'PY'
+import sys
+cover, src, date = sys.argv[1:4]
+subject, _, body = open(src).read().partition('\n')
+text = open(cover).read()
+text = text.replace('*** SUBJECT HERE ***', subject.strip(), 1)
+text = text.replace('*** BLURB HERE ***', body.strip('\n'), 1)
+lines = text.split('\n')
+for i, l in enumerate(lines):
+    if l.startswith('Date: '):
+        lines[i] = 'Date: ' + date
+        break
+open(cover, 'w').write('\n'.join(lines))
+PY
+
+find "$top/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
+cp "$tmp"/*.patch "$top/patches/"
+(cd "$tmp" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') > "$top/patches/series"
+say "exported $n patches and the cover letter to patches/ (see git status)"

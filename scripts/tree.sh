@@ -1,0 +1,61 @@
+#!/bin/bash
+# usage: scripts/tree.sh
+# Creates (or refreshes) the generated kernel tree build/linux: the Debian
+# linux-source-6.1 tarball committed as the pristine base (tag "base"), then
+# patches/series applied with git am.  A tree that already carries exactly
+# the series is left alone, so its build stays warm.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tarball=/usr/src/linux-source-6.1.tar.xz
+series=$top/patches/series
+[ -f "$tarball" ] || die "$tarball missing: run scripts/deps.sh (apt-get install linux-source-6.1)"
+
+patch_ids() { git patch-id --stable | awk '{print $1}' | sort; }
+series_files() { grep -v -e '^#' -e '^[[:space:]]*$' "$series" 2>/dev/null || true; }
+
+if [ ! -d "$tree/.git" ]; then
+	say "unpacking $tarball into $tree"
+	rm -rf "$tree" "$tree.tmp"
+	mkdir -p "$tree.tmp"
+	tar -C "$tree.tmp" --strip-components=1 -xJf "$tarball"
+	# Debian's packaging stanza ignores every top-level path ("/*"), which
+	# would make git add record nothing and keep new files untracked.
+	n=$(grep -n '^# Debian packaging' "$tree.tmp/.gitignore" | cut -d: -f1 || true)
+	[ -n "$n" ] && head -n $((n - 3)) "$tree.tmp/.gitignore" > "$tree.tmp/.gitignore.new" &&
+		mv "$tree.tmp/.gitignore.new" "$tree.tmp/.gitignore"
+	! grep -qx '/\*' "$tree.tmp/.gitignore" || die "could not drop the '/*' stanza from .gitignore"
+	git -C "$tree.tmp" init -q -b master
+	say "committing the pristine base (this takes a minute)"
+	git -C "$tree.tmp" add -A
+	version=$(make -s -C "$tree.tmp" kernelversion)
+	git -C "$tree.tmp" "${git_id[@]}" commit -q \
+		-m "Linux $version (Debian linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1))"
+	git -C "$tree.tmp" tag base
+	mv "$tree.tmp" "$tree"
+fi
+
+cd "$tree"
+[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+	die "$tree has uncommitted changes: commit them (then make export) or git stash"
+
+want=$(series_files | while read -r p; do cat "$top/patches/$p"; done | patch_ids)
+have=$(git log -p --reverse base..HEAD | patch_ids)
+if [ "$want" = "$have" ]; then
+	say "tree is up to date with patches/series ($(series_files | wc -l) patches)"
+else
+	if [ "$(git rev-parse HEAD)" != "$(git rev-parse base)" ]; then
+		keep=saved/$(date +%Y%m%d-%H%M%S)
+		git branch -f "$keep" HEAD
+		say "tree differs from patches/: its commits are kept as branch $keep"
+	fi
+	git checkout -q -B master base
+	while read -r p; do
+		say "applying $p"
+		if ! git "${git_id[@]}" am -q --keep-cr "$top/patches/$p"; then
+			git am --abort || true
+			die "patch $p does not apply (see git's message above)"
+		fi
+	done < <(series_files)
+fi
+say "base: Linux $(make -s kernelversion), $(git rev-list --count base..HEAD) patches applied"
