@@ -12,6 +12,9 @@
  *   @@@ END <name> signal=<signal number> secs=<wall time>
  *   @@@ ALL DONE
  *
+ * The KUnit suites built into the kernel ran at boot; their KTAP results
+ * (debugfs) are printed as one block each, named kunit/<suite>.
+ *
  * /tests/list holds one test a line: "<timeout seconds> <program> [args]",
  * the program relative to /tests.  Kernel command line options:
  *
@@ -32,6 +35,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <dirent.h>
 
 #define MAX_ARGS	32
 
@@ -140,11 +144,42 @@ static void run_test(char *line)
 	fflush(stdout);
 }
 
+/* Prints the KTAP log of every KUnit suite that ran at boot. */
+static void report_kunit(void)
+{
+	const char *dir = "/sys/kernel/debug/kunit";
+	char path[512], buf[4096];
+	struct dirent *de;
+	size_t n;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/results", dir, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		printf("@@@ BEGIN kunit/%s\n", de->d_name);
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, stdout);
+		fclose(f);
+		printf("\n@@@ END kunit/%s rc=0 secs=0\n", de->d_name);
+	}
+	closedir(d);
+}
+
 int main(void)
 {
 	char buf[1024], cmd[1024], *only;
 	struct sigaction sa = { .sa_handler = on_alarm };
 	FILE *list;
+	int fd;
 
 	mount_fs("proc", "/proc", "proc");
 	mount_fs("sysfs", "/sys", "sysfs");
@@ -154,7 +189,7 @@ int main(void)
 	mount_fs("tmpfs", "/tmp", "tmpfs");
 
 	/* Console on stdio, unbuffered per line so that markers stay ordered. */
-	int fd = open("/dev/console", O_RDWR);
+	fd = open("/dev/console", O_RDWR);
 	if (fd >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -178,6 +213,7 @@ int main(void)
 		}
 		wait(NULL);
 	} else {
+		report_kunit();
 		only = cmdline_value("hvc.only", cmd, sizeof(cmd));
 		list = fopen("/tests/list", "r");
 		if (!list) {

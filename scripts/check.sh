@@ -59,6 +59,6 @@ limit=$(awk '{s += $1} END {print s + 120}' "$list")
 say "booting the test kernel: $(wc -l < "$list") tests (at most ${limit}s)"
 "$top/scripts/run-vm.sh" "$out/kernel/arch/arm64/boot/Image" "$out/kernel-tests.cpio.gz" \
 	"$results/kselftest-console.log" "$limit"
-"$top/scripts/console-to-tap.py" "$results/kselftest-console.log" kselftest \
-	"$results/kselftest.tap" "${skips[@]}"
+"$top/scripts/console-to-tap.py" "$results/kselftest-console.log" kselftest "$results" \
+	"${skips[@]}"
 finish

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""usage: scripts/console-to-tap.py CONSOLE-LOG LAYER OUT.tap [SKIP-LIST...]
+"""usage: scripts/console-to-tap.py CONSOLE-LOG LAYER OUT-DIR [SKIP-LIST...]
 
 Turns the console log of a test VM (see init/init.c for its markers) into
 TAP, one line per test case:
@@ -11,12 +11,18 @@ TAP, one line per test case:
 - a kernel splat (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, RCU stall,
   kmemleak) is a failed case naming the test that was running;
 - a log without "@@@ ALL DONE" (hang, panic) is a failed case;
-- each "<program>: <reason>" line of a SKIP-LIST is a skipped case.
+- each "<program>: <reason>" line of a SKIP-LIST is a skipped case;
+- the blocks named kunit/<suite> hold KUnit's KTAP: each test case (first
+  nesting level) is a case of the layer "kunit" instead.
+
+It writes OUT-DIR/LAYER.tap and, if KUnit ran, OUT-DIR/kunit.tap (or
+PREFIX-kunit.tap for a LAYER named PREFIX-...).
 """
 import re
 import sys
 
 KSFT_SKIP = 4
+KTAP_CASE_RE = re.compile(r'^ {4}(not ok|ok) \d+ (?:- )?(.*?)\s*(?:#\s*(SKIP)\b\s*(.*))?$')
 TAP_RE = re.compile(r'^(not ok|ok) \d+\s*(.*?)\s*(?:#\s*(SKIP|XFAIL)\b\s*(.*))?$')
 KTIME_RE = re.compile(r'^\[\s*\d+\.\d+\]\s')
 SPLATS = [
@@ -32,11 +38,13 @@ SPLATS = [
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
-    log, layer, out = sys.argv[1:4]
-    cases = []      # (status, name, comment): status is ok / not ok / skip
+    log, layer, outdir = sys.argv[1:4]
+    prefix = layer.rpartition('-')[0]
+    kunit_layer = (prefix + '-kunit') if prefix else 'kunit'
+    layers = {layer: []}    # layer -> [(status, name, comment)]: ok / not ok / skip
 
-    def add(status, name, comment=''):
-        cases.append((status, name, comment))
+    def add(status, name, comment='', to=layer):
+        layers.setdefault(to, []).append((status, name, comment))
 
     for path in sys.argv[4:]:
         with open(path) as f:
@@ -92,6 +100,18 @@ def main():
                     break
             continue
 
+        if current and current.startswith('kunit/'):
+            m = KTAP_CASE_RE.match(line)
+            if m:
+                status, name, directive, why = m.groups()
+                name = '%s: %s' % (current[len('kunit/'):], name)
+                if directive == 'SKIP':
+                    add('skip', name, why, kunit_layer)
+                else:
+                    results[status] += 1
+                    add(status, name, '', kunit_layer)
+            continue
+
         m = TAP_RE.match(line)
         if m and current:
             status, name, directive, why = m.groups()
@@ -110,13 +130,15 @@ def main():
     if not done:
         add('not ok', layer + ': VM run', 'no "@@@ ALL DONE": hang, panic or timeout; see ' + log)
 
-    with open(out, 'w') as f:
-        f.write('TAP version 13\n1..%d\n' % len(cases))
-        for i, (status, name, comment) in enumerate(cases, 1):
-            if status == 'skip':
-                f.write('ok %d %s # SKIP %s\n' % (i, name, comment))
-            else:
-                f.write('%s %d %s%s\n' % (status, i, name, (' # ' + comment) if comment else ''))
+    for name, cases in layers.items():
+        with open('%s/%s.tap' % (outdir, name), 'w') as f:
+            f.write('TAP version 13\n1..%d\n' % len(cases))
+            for i, (status, case, comment) in enumerate(cases, 1):
+                if status == 'skip':
+                    f.write('ok %d %s # SKIP %s\n' % (i, case, comment))
+                else:
+                    f.write('%s %d %s%s\n' % (status, i, case,
+                                              (' # ' + comment) if comment else ''))
 
 
 if __name__ == '__main__':

@@ -26,8 +26,11 @@ if [ ! -d "$tree/.git" ]; then
 		mv "$tree.tmp/.gitignore.new" "$tree.tmp/.gitignore"
 	! grep -qx '/\*' "$tree.tmp/.gitignore" || die "could not drop the '/*' stanza from .gitignore"
 	git -C "$tree.tmp" init -q -b master
+	git -C "$tree.tmp" config gc.auto 0
 	say "committing the pristine base (this takes a minute)"
-	git -C "$tree.tmp" add -A
+	# -f: the tarball drops the "!.gitignore"-style exceptions of upstream's
+	# .gitignore, and every file it ships is source.
+	git -C "$tree.tmp" add -A -f
 	version=$(make -s -C "$tree.tmp" kernelversion)
 	git -C "$tree.tmp" "${git_id[@]}" commit -q \
 		-m "Linux $version (Debian linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1))"
