@@ -23,7 +23,7 @@ export:
 	scripts/export.sh
 
 kernel: tree
-	scripts/build-kernel.sh kernel
+	scripts/build-kernel.sh kernel config/kvm.config config/series.config
 
 selftests: kernel
 	scripts/build-selftests.sh kernel
@@ -36,3 +36,6 @@ shell: selftests
 
 clean:
 	rm -rf build/out build/results
+
+demo:
+	scripts/demo.sh

@@ -20,6 +20,7 @@
  *
  *   hvc.only=<program>   run only the list entries of that program
  *   hvc.shell            run /bin/sh (if the initramfs has one) instead
+ *   hvc.nokunit          do not report the KUnit suites (a second boot)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -213,7 +214,8 @@ int main(void)
 		}
 		wait(NULL);
 	} else {
-		report_kunit();
+		if (!cmdline_value("hvc.nokunit", cmd, sizeof(cmd)))
+			report_kunit();
 		only = cmdline_value("hvc.only", cmd, sizeof(cmd));
 		list = fopen("/tests/list", "r");
 		if (!list) {

@@ -11,7 +11,7 @@ hdr=$out/$name/usr
 dst=$out/$name-selftests
 [ -d "$hdr/include/linux" ] || die "no UAPI headers in $hdr: run scripts/build-kernel.sh $name first"
 
-progs=$(cat "$top/tests/kselftests.list" "$top/tests/series.list" 2>/dev/null |
+progs=$(cat "$top/tests/kselftests.list" "$top/tests/series.list" "$top/tests/icount.list" |
 	grep -v -e '^#' -e '^[[:space:]]*$' | awk '{print $2}' | sort -u)
 targets=()
 for p in $progs; do targets+=("$dst/$p"); done

@@ -1,8 +1,10 @@
 #!/bin/bash
 # usage: scripts/check.sh
 #   T=<program>   run only that VM test (e.g. T=aarch64/psci_test or T=psci_test)
-# Runs every test layer: the series applies, the test kernel and the KVM
-# selftests build, the selftests pass in the test VM.  Each layer's cases go
+# Runs every test layer: the series applies; the test kernel, the KVM
+# selftests and the example VMM build; in the test VM, KUnit, the selftests
+# (the 6.1 no-regression list and the series' hvc_filter) and the example
+# VMM booting an SMP L2 Linux with PSCI in userspace pass.  Each layer's cases go
 # to build/results/<layer>.tap, logs beside them; the last line printed is
 # "N passed, N failed, N skipped".
 set -euo pipefail
@@ -40,25 +42,44 @@ finish() {
 
 "$top/scripts/deps.sh"
 step series "patches/series applies with git am" "$results/tree.log" "$top/scripts/tree.sh" || finish
-step build "arm64 test kernel builds" "$results/build-kernel.log" "$top/scripts/build-kernel.sh" kernel || finish
+step build "arm64 test kernel builds" "$results/build-kernel.log" \
+	"$top/scripts/build-kernel.sh" kernel "$top/config/kvm.config" "$top/config/series.config" || finish
 step build "KVM selftests build" "$results/build-selftests.log" "$top/scripts/build-selftests.sh" kernel || finish
 
-# The VM layer: the no-regression list plus the series' own tests.
-list=$results/vm-tests.list
-cat "$top/tests/kselftests.list" "$top/tests/series.list" 2>/dev/null |
-	grep -v -e '^#' -e '^[[:space:]]*$' > "$list"
-skips=("$top/tests/skip.list")
-if [ -n "${T:-}" ]; then
-	awk -v t="$T" '$2 == t || $2 ~ ("/" t "$")' "$list" > "$list.one"
-	[ -s "$list.one" ] || die "T=$T names no test of tests/*.list"
-	mv "$list.one" "$list"
-	skips=()
+step build "example VMM builds" "$results/build-vmm.log" "$top/scripts/build-vmm.sh" kernel || finish
+
+# vm_layer LAYER LIST-FILES... : boots the test kernel on the tests of the
+# lists (only T's, if T is set) and turns the console into LAYER.tap.
+vm_layer() {
+	local layer=$1 list=$results/$1.list limit skips=()
+	shift
+	cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' > "$list"
+	if [ -n "${T:-}" ]; then
+		awk -v t="$T" '$2 == t || $2 ~ ("/" t "$")' "$list" > "$list.one"
+		mv "$list.one" "$list"
+		[ -s "$list" ] || return 0
+	elif [ "$layer" = kselftest ]; then
+		skips=("$top/tests/skip.list")
+	fi
+	"$top/scripts/initramfs.sh" "$out/$layer.cpio.gz" "$list" "$out/kernel-selftests" \
+		"$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$out/kernel/arch/arm64/boot/Image"
+	limit=$(awk '{s += $1} END {print s + 180}' "$list")
+	say "booting the test kernel for $layer: $(wc -l < "$list") tests (at most ${limit}s)"
+	"$top/scripts/run-vm.sh" "$out/kernel/arch/arm64/boot/Image" "$out/$layer.cpio.gz" \
+		"$results/$layer-console.log" "$limit" "${vm_args[@]}"
+	"$top/scripts/console-to-tap.py" "$results/$layer-console.log" "$layer" "$results" \
+		"${skips[@]}"
+}
+
+if [ -n "${T:-}" ] && ! cat "$top"/tests/*.list | grep -v '^#' |
+	awk -v t="$T" '$2 == t || $2 ~ ("/" t "$") {f = 1} END {exit !f}'; then
+	die "T=$T names no test of tests/*.list"
 fi
-"$top/scripts/initramfs.sh" "$out/kernel-tests.cpio.gz" "$list" "$out/kernel-selftests"
-limit=$(awk '{s += $1} END {print s + 120}' "$list")
-say "booting the test kernel: $(wc -l < "$list") tests (at most ${limit}s)"
-"$top/scripts/run-vm.sh" "$out/kernel/arch/arm64/boot/Image" "$out/kernel-tests.cpio.gz" \
-	"$results/kselftest-console.log" "$limit"
-"$top/scripts/console-to-tap.py" "$results/kselftest-console.log" kselftest "$results" \
-	"${skips[@]}"
+
+# KUnit, the no-regression list, the series' own tests and the VMM run ...
+vm_args=()
+vm_layer kselftest "$top/tests/kselftests.list" "$top/tests/series.list" "$top/tests/vmm.list"
+# ... and the tests that need deterministic guest time, in a second boot.
+vm_args=(hvc.nokunit)
+HVC_ICOUNT=0 vm_layer kselftest-icount "$top/tests/icount.list"
 finish

@@ -2,7 +2,8 @@
 # usage: scripts/initramfs.sh OUTPUT.cpio.gz LIST SELFTEST-DIR [EXTRA-FILE...]
 # Packs a static init (init/init.c), the test list LIST (installed as
 # /tests/list) and every program LIST names, from SELFTEST-DIR, into a gzip'd
-# initramfs.  EXTRA-FILEs are copied into /tests as they are.
+# initramfs.  EXTRA-FILEs are copied into /tests as they are; a program of
+# LIST found among them is not looked for in SELFTEST-DIR.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,12 +16,13 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{tests,proc,sys,dev,tmp,bin}
 ${CROSS_COMPILE}gcc -static -O2 -Wall -Wextra -Werror -o "$root/init" "$top/init/init.c"
 grep -v -e '^#' -e '^[[:space:]]*$' "$list" > "$root/tests/list" || true
+for f in "$@"; do cp "$f" "$root/tests/"; done
 while read -r _ prog _; do
+	[ -e "$root/tests/$prog" ] && continue
 	[ -x "$bins/$prog" ] || die "$bins/$prog missing: scripts/build-selftests.sh did not build it"
 	mkdir -p "$root/tests/$(dirname "$prog")"
 	cp "$bins/$prog" "$root/tests/$prog"
 done < "$root/tests/list"
-for f in "$@"; do cp -a "$f" "$root/tests/"; done
 # A shell for "make shell": an arm64 static busybox, if BUSYBOX names one.
 if [ -n "${BUSYBOX:-}" ]; then
 	cp "$BUSYBOX" "$root/bin/busybox"

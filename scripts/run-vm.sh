@@ -29,7 +29,10 @@ fi
 
 mkdir -p "$(dirname "$log")"
 rc=0
+# Progress: the markers only, or the whole console with HVC_SHOW_CONSOLE=1.
+show=(sed -u -n 's/^.*@@@ /    /p')
+[ "${HVC_SHOW_CONSOLE:-0}" = 1 ] && show=(cat)
 timeout -k 10 "$limit" "${qemu[@]}" -display none -monitor none -serial stdio \
-	</dev/null 2>&1 | tee "$log" | sed -u -n 's/^.*@@@ /    /p' || rc=$?
+	</dev/null 2>&1 | tee "$log" | "${show[@]}" || rc=$?
 [ $rc -eq 0 ] || echo "qemu exited with status $rc (124: timed out after ${limit}s)" | tee -a "$log"
 exit 0

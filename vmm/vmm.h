@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small KVM/arm64 VMM that boots Linux with PSCI handled in userspace
+ * through the KVM_ARM_VM_HVC_CTRL hypercall filter.
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+#include <linux/kvm.h>
+
+#ifndef KVM_ARM_VM_HVC_CTRL
+/*
+ * Headers without the HVC filter series: the UAPI it adds, so that the
+ * VMM builds anywhere (it needs the patched kernel to run).
+ */
+#define KVM_ARM_VM_HVC_CTRL		0
+#define   KVM_ARM_VM_HVC_NR_SLOTS	0
+#define   KVM_ARM_VM_HVC_SET_RANGE	1
+
+struct kvm_arm_hvc_range {
+	__u32 slot;
+#define KVM_ARM_HVC_USER	(1 << 0)
+#define KVM_ARM_HVC_DENY	(1 << 1)
+#define KVM_ARM_HVC_SMC		(1 << 2)
+	__u16 flags;
+	__u16 imm;
+	__u32 fn_start;
+	__u32 fn_end;
+};
+
+#define KVM_HYPERCALL_EXIT_SMC		(1U << 0)
+#define KVM_HYPERCALL_EXIT_16BIT	(1U << 1)
+#define KVM_HYPERCALL_EXIT_IMM_SHIFT	16
+#define KVM_HYPERCALL_EXIT_IMM(flags)	\
+	(((flags) >> KVM_HYPERCALL_EXIT_IMM_SHIFT) & 0xffff)
+
+/* Old headers have "__u32 longmode, pad" where the series has "__u64 flags" */
+static inline __u64 hypercall_flags(const struct kvm_run *run)
+{
+	__u64 flags;
+
+	memcpy(&flags, &run->hypercall.longmode, sizeof(flags));
+	return flags;
+}
+#else
+static inline __u64 hypercall_flags(const struct kvm_run *run)
+{
+	return run->hypercall.flags;
+}
+#endif
+
+/* Guest physical memory map (the layout of QEMU's "virt" board) */
+#define GIC_DIST_BASE		0x08000000UL
+#define GIC_DIST_SIZE		0x10000UL
+#define GIC_REDIST_BASE		0x080a0000UL
+#define GIC_REDIST_CPU_SIZE	0x20000UL	/* RD_base + SGI_base frames */
+#define UART_BASE		0x09000000UL
+#define UART_SIZE		0x1000UL
+#define UART_CLOCK		1843200
+#define RAM_BASE		0x40000000UL
+#define FDT_MAX_SIZE		0x10000UL	/* the boot protocol allows 2 MiB */
+
+#define MAX_VCPUS	((UART_BASE - GIC_REDIST_BASE) / GIC_REDIST_CPU_SIZE)
+#define MPIDR_HWID_MASK	0xff00ffffffULL
+
+/* PSCI function numbers are 0..0x1f within the SMC32 and SMC64 blocks */
+#define PSCI_FN_COUNT	0x20
+
+enum vcpu_power {
+	VCPU_OFF,		/* thread sleeps on vcpu->wake */
+	VCPU_ON_PENDING,	/* CPU_ON accepted, thread not yet running it */
+	VCPU_ON,		/* thread is in (or about to enter) KVM_RUN */
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm		*vm;
+	unsigned int		id;
+	int			fd;
+	struct kvm_run		*run;
+	struct kvm_vcpu_init	init;	/* repeated on every power-on */
+	uint64_t		mpidr;
+	pthread_t		thread;
+	pthread_cond_t		wake;
+
+	/* Protected by vm->lock */
+	enum vcpu_power		power;
+	uint64_t		entry;
+	uint64_t		context_id;
+};
+
+struct uart {
+	pthread_mutex_t	lock;
+	int		out_fd;
+	uint8_t		ier, fcr, lcr, mcr, scr, dll, dlm;
+};
+
+struct vm_config {
+	unsigned int	nr_vcpus;
+	uint64_t	ram_size;
+	const char	*kernel;
+	const char	*initrd;
+	const char	*cmdline;
+	bool		trace;
+};
+
+struct vm {
+	struct vm_config	cfg;
+	int			kvm_fd;
+	int			vm_fd;
+	int			gic_fd;
+	size_t			run_size;
+	uint8_t			*ram;
+
+	uint64_t		kernel_entry;
+	uint64_t		kernel_end;
+	uint64_t		initrd_start;
+	uint64_t		initrd_end;
+	uint64_t		dtb_addr;
+
+	struct vcpu		*vcpus;
+	struct uart		uart;
+
+	pthread_mutex_t		lock;
+	pthread_cond_t		stop_cond;	/* main thread waits for stop */
+	bool			stopping;
+	int			exit_status;
+
+	/* Forwarded calls: [0] SMC32, [1] SMC64 PSCI numbers; other IDs */
+	unsigned long		psci_calls[2][PSCI_FN_COUNT];
+	unsigned long		other_calls;
+};
+
+/* main.c */
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+int vmm_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
+/* Reports a failure as "vmm: <ioctl name>: <strerror>" and returns -1 */
+#define KVM_IOCTL(fd, req, arg)	vmm_ioctl(fd, req, #req, (unsigned long)(arg))
+/* The same for setup, where a failure ends the VMM */
+#define KVM_IOCTL_OR_DIE(fd, req, arg)	({				\
+	int __ret = KVM_IOCTL(fd, req, arg);				\
+	if (__ret < 0)							\
+		exit(1);						\
+	__ret;								\
+})
+void vm_stop(struct vm *vm, int status);
+void *guest_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* vcpu.c */
+void vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id);
+void vcpu_start_thread(struct vcpu *vcpu);
+void vcpu_kick(struct vcpu *vcpu);
+
+/* gic.c */
+void gic_create(struct vm *vm);
+
+/* psci.c */
+void psci_claim_range(struct vm *vm);
+int psci_handle_exit(struct vcpu *vcpu);
+void psci_print_stats(struct vm *vm);
+
+/* uart.c */
+void uart_init(struct uart *uart, int out_fd);
+bool uart_mmio(struct uart *uart, uint64_t addr, uint8_t *data,
+	       uint32_t len, bool is_write);
+
+/* loader.c */
+void load_images(struct vm *vm);
+
+/* fdt.c */
+void fdt_build(struct vm *vm);
+
+#endif /* VMM_H */
