@@ -39,3 +39,6 @@ clean:
 
 demo:
 	scripts/demo.sh
+
+bench:
+	scripts/bench.sh

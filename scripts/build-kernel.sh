@@ -11,7 +11,9 @@ name=${1:-kernel}
 shift || true
 frags=("$@")
 [ ${#frags[@]} -gt 0 ] || frags=("$top/config/kvm.config")
-[ -d "$tree/.git" ] || die "no kernel tree: run make tree first"
+# HVC_SRC: another source tree (the unpatched base, for the benchmark).
+src=${HVC_SRC:-$tree}
+[ -e "$src/.git" ] || die "no kernel tree at $src: run make tree first"
 o=$out/$name
 mkdir -p "$o"
 
@@ -19,7 +21,7 @@ mkdir -p "$o"
 cat "${frags[@]}" > "$o/fragment.config"
 if ! cmp -s "$o/fragment.config" "$o/fragment.applied" 2>/dev/null || [ ! -f "$o/.config" ]; then
 	say "configuring $name from ${frags[*]##*/}"
-	make -s -C "$tree" O="$o" KCONFIG_ALLCONFIG="$o/fragment.config" allnoconfig
+	make -s -C "$src" O="$o" KCONFIG_ALLCONFIG="$o/fragment.config" allnoconfig
 	# Every symbol the fragments ask for must have survived Kconfig.
 	bad=0
 	while IFS= read -r line; do
@@ -34,6 +36,6 @@ fi
 
 say "building $name kernel ($jobs jobs, ccache) in $o"
 start=$(date +%s)
-make -s -C "$tree" O="$o" CC="ccache ${CROSS_COMPILE}gcc" -j"$jobs" Image
-make -s -C "$tree" O="$o" headers_install INSTALL_HDR_PATH="$o/usr" >/dev/null
+make -s -C "$src" O="$o" CC="ccache ${CROSS_COMPILE}gcc" -j"$jobs" Image
+make -s -C "$src" O="$o" headers_install INSTALL_HDR_PATH="$o/usr" >/dev/null
 say "built $o/arch/arm64/boot/Image in $(( $(date +%s) - start ))s"

@@ -4,7 +4,8 @@
 # Runs every test layer: the series applies; the test kernel, the KVM
 # selftests and the example VMM build; in the test VM, KUnit, the selftests
 # (the 6.1 no-regression list and the series' hvc_filter) and the example
-# VMM booting an SMP L2 Linux with PSCI in userspace pass.  Each layer's cases go
+# VMM booting an SMP L2 Linux with PSCI in userspace pass; then the
+# mergeability gates of scripts/gates.sh.  Each layer's cases go
 # to build/results/<layer>.tap, logs beside them; the last line printed is
 # "N passed, N failed, N skipped".
 set -euo pipefail
@@ -82,4 +83,10 @@ vm_layer kselftest "$top/tests/kselftests.list" "$top/tests/series.list" "$top/t
 # ... and the tests that need deterministic guest time, in a second boot.
 vm_args=(hvc.nokunit)
 HVC_ICOUNT=0 vm_layer kselftest-icount "$top/tests/icount.list"
+
+# The mergeability gates (checkpatch, maintainers, round trip, x86, every
+# prefix builds): skipped when only one test was asked for.
+if [ -z "${T:-}" ] && ! "$top/scripts/gates.sh" "$results"; then
+	record gates "not ok" "scripts/gates.sh ran to the end" "see its output above"
+fi
 finish

@@ -5,6 +5,7 @@
 # no signature), rewrites patches/series, and builds the cover letter
 # patches/0000-cover-letter.patch from patches/cover-letter.txt (first line:
 # subject, the rest: body) plus git's shortlog and diffstat.
+# Blob ids in the index lines have 12 digits, whatever the size of the tree.
 # Applying the series (make tree) and exporting again changes nothing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +19,7 @@ n=$(git rev-list --count base..HEAD)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -c user.name="hvc-filter developers" -c user.email="hvc-filter@lists.invalid" \
+git -c core.abbrev=12 -c user.name="hvc-filter developers" -c user.email="hvc-filter@lists.invalid" \
 	format-patch -q --zero-commit --no-signature --numbered --cover-letter \
 	-o "$tmp" base..HEAD
 

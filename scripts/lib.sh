@@ -11,6 +11,9 @@ results=${RESULTS:-$work/results}
 export ARCH=arm64
 export CROSS_COMPILE=aarch64-linux-gnu-
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Paths below the repository are hashed relative to it, so that every clone
+# (CI's too) shares the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top}
 jobs=$(nproc)
 
 # Identity used for the generated tree only; never taken from a global config.
