@@ -11,6 +11,7 @@ help:
 	@echo "make kernel   build the arm64 test kernel (build/out/kernel)"
 	@echo "make selftests build the KVM selftests against its headers"
 	@echo "make shell    boot the test kernel into a shell (T=<test> runs that test only)"
+	@echo "make bench    instructions per hypercall, with and without the filter (-icount)"
 	@echo "make clean    remove build/ except the kernel tree"
 
 deps:
@@ -40,5 +41,5 @@ clean:
 demo:
 	scripts/demo.sh
 
-bench:
+bench: kernel
 	scripts/bench.sh

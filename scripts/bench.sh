@@ -25,9 +25,15 @@ dst=$out/bench
 [ -f "$patched" ] || die "no patched kernel $patched: run make kernel first"
 [ -d "$hdr/linux" ] || die "no UAPI headers in $hdr: run make kernel first"
 
-# The unpatched kernel of case 6, built outside this script for now.
+# The unpatched kernel of case 6: the tree's "base" tag in a worktree of
+# its own, built like the test kernel (the same config, no series config).
 need_base_kernel() {
-	[ -f "$base" ] || die "no base kernel $base: build the unpatched 6.1 kernel into build/out/base first (scripts/build-kernel.sh base)"
+	if [ ! -e "$work/linux-base/.git" ]; then
+		say "checking out the unpatched base tree into $work/linux-base"
+		git -C "$tree" worktree prune
+		git -C "$tree" worktree add -q --detach "$work/linux-base" base
+	fi
+	HVC_SRC=$work/linux-base "$top/scripts/build-kernel.sh" base "$top/config/kvm.config"
 }
 need_base_kernel
 

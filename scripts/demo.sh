@@ -31,7 +31,7 @@ echo "------------------------------------------------------------------------"
 counts=$(grep -a '^psci: [A-Z]' "$log" | grep -v 'vcpu[0-9]' | tail -n 1 || true)
 l2_cpus=$(sed -n '/@@@ BEGIN vmm/,$p' "$log" | grep -a -c 'CPU[0-9]*: Booted secondary processor' || true)
 echo "PSCI calls the VMM answered: ${counts#psci: }"
-echo "L2 secondary CPUs brought up by the VMM's CPU_ON at boot: $l2_cpus"
+echo "L2 CPU bring-ups through the VMM's CPU_ON (3 at boot, then 3 per hotplug cycle): $l2_cpus"
 if grep -aq '^@@@ END vmm rc=0 ' "$log" && grep -aq 'guest: hotplug cycles done' "$log"; then
 	echo "SUCCESS: the L2 guest booted 4 CPUs, survived CPU hotplug and powered off, all through PSCI in the VMM"
 else
