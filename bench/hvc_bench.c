@@ -6,8 +6,12 @@
  * timed loops that the host program starts through an MMIO command page:
  *
  *   case 1  HVC SMCCC_VERSION, handled in KVM, no filter table
- *   case 2  the same call with 1, 4, 8, ... and all slots enabled, none
- *           matching it but all compared in full (see filter_decoys())
+ *   case 2  the same call with 1, 4, 8, ... and all slots enabled on other
+ *           owners' services (PSCI, vendor hypervisor, SiP, ...), none
+ *           matching it (see filter_other_owners())
+ *   case 7  the same call with all slots enabled on IDs that share its
+ *           conduit, imm and top byte, so that every slot is walked: the
+ *           worst case (see filter_same_owner())
  *   case 3  HVC 0xC6000001 forwarded by a USER slot (KVM_EXIT_HYPERCALL),
  *           completed through the run struct (run->hypercall.ret)
  *   case 4  the same, completed with KVM_GET_ONE_REG x1-x3 and
@@ -268,25 +272,56 @@ static void set_slot(struct vm *vm, uint32_t slot, uint16_t flags,
 		    fn_start, fn_end, strerror(errno));
 }
 
-/* Empty table, then @nr DENY slots that do not match FN_IN_KERNEL. */
-static void filter_decoys(struct vm *vm, unsigned int nr)
+/*
+ * Top bytes (fast call, SMC64, owner) of the ranges case 2 claims: the
+ * services a VMM would take over (PSCI, vendor hypervisor, SiP, OEM,
+ * standard hypervisor, CPU, trusted apps and OS), in both calling
+ * conventions; none is the ARCH owner of FN_IN_KERNEL (0x80).
+ */
+static const uint8_t other_owners[] = {
+	0x84, 0xc4, 0x86, 0xc6, 0x82, 0xc2, 0x83, 0xc3,
+	0x85, 0xc5, 0x81, 0xc1, 0xb0, 0xf0, 0xb2, 0xf2,
+};
+
+static void filter_clear(struct vm *vm)
 {
 	unsigned int i;
 
 	for (i = 0; i < vm->nr_slots; i++)
 		set_slot(vm, i, 0, 0, 0);
-	/*
-	 * Same conduit (HVC) and imm (0) as the call. The ranges lie just
-	 * below its ID, so that a linear scan compares every slot in full
-	 * (key, fn_start, fn_end); the last one of two or more lies above
-	 * it, so that the call is inside the span of the table and no
-	 * min/max shortcut can skip the walk.
-	 */
-	for (i = 0; i < nr; i++) {
-		uint32_t start = FN_IN_KERNEL - (i + 1) * 0x10000;
+}
 
-		if (nr > 1 && i == nr - 1)
-			start = FN_IN_KERNEL + 0x10000;	/* past the reserved 0x8000xxxx */
+/* Empty table, then @nr DENY slots, each on 64K IDs of another owner. */
+static void filter_other_owners(struct vm *vm, unsigned int nr)
+{
+	unsigned int i;
+
+	if (nr > sizeof(other_owners))
+		die("%u slots, but only %zu other owners", nr, sizeof(other_owners));
+	filter_clear(vm);
+	for (i = 0; i < nr; i++) {
+		uint32_t start = (uint32_t)other_owners[i] << 24;
+
+		set_slot(vm, i, KVM_ARM_HVC_DENY, start, start + 0xffff);
+	}
+}
+
+/*
+ * Empty table, then @nr DENY slots that do not match FN_IN_KERNEL but
+ * share everything a shortcut could look at: its conduit (HVC), imm (0)
+ * and top byte (0x80). The ranges lie in 0x80010000-0x80ffffff (IDs no
+ * SMCCC service uses; 0x8000xxxx are the reserved Arm Architecture Calls),
+ * so the pre-check lets the call through and every slot is walked: the
+ * worst case.
+ */
+static void filter_same_owner(struct vm *vm, unsigned int nr)
+{
+	unsigned int i;
+
+	filter_clear(vm);
+	for (i = 0; i < nr; i++) {
+		uint32_t start = FN_IN_KERNEL + (i + 1) * 0x10000;
+
 		set_slot(vm, i, KVM_ARM_HVC_DENY, start, start + 0xffff);
 	}
 }
@@ -418,11 +453,15 @@ static void setup_case(struct vm *vm, const struct bench_case *c, struct loop *l
 	switch (c->id) {
 	case 1:
 		if (vm->has_filter)
-			filter_decoys(vm, 0);
+			filter_clear(vm);
 		l->func = FN_IN_KERNEL;
 		break;
 	case 2:
-		filter_decoys(vm, c->slots);
+		filter_other_owners(vm, c->slots);
+		l->func = FN_IN_KERNEL;
+		break;
+	case 7:
+		filter_same_owner(vm, c->slots);
 		l->func = FN_IN_KERNEL;
 		break;
 	case 3:
@@ -501,6 +540,8 @@ int main(int argc, char **argv)
 					 "in-kernel HVC, non-matching slots");
 		}
 		add_case(cases, &nr_cases, 2, vm.nr_slots, "in-kernel HVC, all slots enabled");
+		add_case(cases, &nr_cases, 7, vm.nr_slots,
+			 "in-kernel HVC, all slots on the call's own owner byte");
 		add_case(cases, &nr_cases, 3, 1, "forwarded HVC, completed via run struct");
 		add_case(cases, &nr_cases, 4, 1, "forwarded HVC, completed via ONE_REG");
 		add_case(cases, &nr_cases, 5, 0, "MMIO read exit to userspace");

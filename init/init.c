@@ -13,7 +13,9 @@
  *   @@@ ALL DONE
  *
  * The KUnit suites built into the kernel ran at boot; their KTAP results
- * (debugfs) are printed as one block each, named kunit/<suite>.
+ * (debugfs) are printed as one block each, named kunit/<suite>.  On a
+ * kernel with kmemleak, a forced scan after the last test is one more
+ * block, named kmemleak, which fails (rc=1) if it reports any object.
  *
  * /tests/list holds one test a line: "<timeout seconds> <program> [args]",
  * the program relative to /tests.  Kernel command line options:
@@ -175,6 +177,46 @@ static void report_kunit(void)
 	closedir(d);
 }
 
+/*
+ * Forces a kmemleak scan and prints what it reports; rc is 1 if it reports
+ * an unreferenced object.  Objects younger than kmemleak's minimum age (5 s)
+ * are not reported, so the scan waits for the last test's to grow old.
+ */
+static void report_kmemleak(void)
+{
+	const char *path = "/sys/kernel/debug/kmemleak";
+	char line[512];
+	int leaks = 0;
+	double start;
+	FILE *f;
+
+	if (access(path, F_OK))
+		return;
+	printf("@@@ BEGIN kmemleak\n");
+	start = now();
+	sleep(6);
+	f = fopen(path, "w");
+	if (!f || fputs("scan", f) < 0 || fclose(f)) {
+		printf("kmemleak: cannot start a scan: %s\n", strerror(errno));
+		printf("@@@ END kmemleak rc=2 secs=%.1f\n", now() - start);
+		return;
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		printf("kmemleak: cannot read the report: %s\n", strerror(errno));
+		printf("@@@ END kmemleak rc=2 secs=%.1f\n", now() - start);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "unreferenced object"))
+			leaks++;
+		fputs(line, stdout);
+	}
+	fclose(f);
+	printf("kmemleak: %d unreferenced object(s) after a forced scan\n", leaks);
+	printf("@@@ END kmemleak rc=%d secs=%.1f\n", leaks ? 1 : 0, now() - start);
+}
+
 int main(void)
 {
 	char buf[1024], cmd[1024], *only;
@@ -233,6 +275,7 @@ int main(void)
 			}
 			fclose(list);
 		}
+		report_kmemleak();
 	}
 
 	printf("@@@ ALL DONE\n");

@@ -15,24 +15,17 @@ frags=("$@")
 src=${HVC_SRC:-$tree}
 [ -e "$src/.git" ] || die "no kernel tree at $src: run make tree first"
 o=$out/$name
-mkdir -p "$o"
 
-# Compose the config; allnoconfig + fragments keeps the build small.
-cat "${frags[@]}" > "$o/fragment.config"
-if ! cmp -s "$o/fragment.config" "$o/fragment.applied" 2>/dev/null || [ ! -f "$o/.config" ]; then
-	say "configuring $name from ${frags[*]##*/}"
-	make -s -C "$src" O="$o" KCONFIG_ALLCONFIG="$o/fragment.config" allnoconfig
-	# Every symbol the fragments ask for must have survived Kconfig.
-	bad=0
-	while IFS= read -r line; do
-		case "$line" in
-		CONFIG_*=*) grep -qx -- "$line" "$o/.config" || { echo "  not set as asked: $line" >&2; bad=1; } ;;
-		"# CONFIG_"*" is not set") grep -q "^${line#\# }" "$o/.config" && true ;;
-		esac
-	done < "$o/fragment.config"
-	[ $bad -eq 0 ] || die "config fragment not honoured (dependency missing?): see above"
-	cp "$o/fragment.config" "$o/fragment.applied"
-fi
+# allnoconfig + fragments keeps the build small; every symbol the fragments
+# ask for must have survived Kconfig.
+configure "$o" "$src" "${frags[@]}"
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*) grep -qx -- "$line" "$o/.config" || { echo "  not set as asked: $line" >&2; bad=1; } ;;
+	esac
+done < "$o/fragment.config"
+[ $bad -eq 0 ] || { rm -f "$o/fragment.applied"; die "config fragment not honoured (dependency missing?): see above"; }
 
 say "building $name kernel ($jobs jobs, ccache) in $o"
 start=$(date +%s)

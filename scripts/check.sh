@@ -1,10 +1,12 @@
 #!/bin/bash
 # usage: scripts/check.sh
 #   T=<program>   run only that VM test (e.g. T=aarch64/psci_test or T=psci_test)
+#   DEBUG=1       with T, run it on the debug kernel too
 # Runs every test layer: the series applies; the test kernel, the KVM
 # selftests and the example VMM build; in the test VM, KUnit, the selftests
 # (the 6.1 no-regression list and the series' hvc_filter) and the example
-# VMM booting an SMP L2 Linux with PSCI in userspace pass; then the
+# VMM booting an SMP L2 Linux with PSCI in userspace pass; the same tests
+# (the VMM aside) on the debug kernel pass without a kernel report; then the
 # mergeability gates of scripts/gates.sh.  Each layer's cases go
 # to build/results/<layer>.tap, logs beside them; the last line printed is
 # "N passed, N failed, N skipped".
@@ -51,10 +53,14 @@ step build "example VMM builds" "$results/build-vmm.log" "$top/scripts/build-vmm
 
 # vm_layer LAYER LIST-FILES... : boots the test kernel on the tests of the
 # lists (only T's, if T is set) and turns the console into LAYER.tap.
+# vm_kernel: the build under build/out to boot; vm_slow: factor applied to
+# every test's timeout (the debug kernel is several times slower).
+vm_kernel=kernel vm_slow=1
 vm_layer() {
 	local layer=$1 list=$results/$1.list limit skips=()
 	shift
-	cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' > "$list"
+	cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' |
+		awk -v f="$vm_slow" '{ $1 = $1 * f; print }' > "$list"
 	if [ -n "${T:-}" ]; then
 		awk -v t="$T" '$2 == t || $2 ~ ("/" t "$")' "$list" > "$list.one"
 		mv "$list.one" "$list"
@@ -66,7 +72,7 @@ vm_layer() {
 		"$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$out/kernel/arch/arm64/boot/Image"
 	limit=$(awk '{s += $1} END {print s + 180}' "$list")
 	say "booting the test kernel for $layer: $(wc -l < "$list") tests (at most ${limit}s)"
-	"$top/scripts/run-vm.sh" "$out/kernel/arch/arm64/boot/Image" "$out/$layer.cpio.gz" \
+	"$top/scripts/run-vm.sh" "$out/$vm_kernel/arch/arm64/boot/Image" "$out/$layer.cpio.gz" \
 		"$results/$layer-console.log" "$limit" "${vm_args[@]}"
 	"$top/scripts/console-to-tap.py" "$results/$layer-console.log" "$layer" "$results" \
 		"${skips[@]}"
@@ -83,6 +89,20 @@ vm_layer kselftest "$top/tests/kselftests.list" "$top/tests/series.list" "$top/t
 # ... and the tests that need deterministic guest time, in a second boot.
 vm_args=(hvc.nokunit)
 HVC_ICOUNT=0 vm_layer kselftest-icount "$top/tests/icount.list"
+
+# The debug kernel (config/debug.config: lockdep, RCU checking, KASAN,
+# UBSAN, kmemleak, list and object debugging): KUnit, the series' tests and
+# the no-regression list again; any report on the console is a failed case.
+# With T (one test), only if DEBUG=1 asks for it too.
+if { [ -z "${T:-}" ] || [ "${DEBUG:-0}" = 1 ]; } && step build "arm64 debug kernel builds" "$results/build-debug.log" \
+	"$top/scripts/build-kernel.sh" debug "$top/config/kvm.config" \
+	"$top/config/series.config" "$top/config/debug.config"; then
+	vm_args=() vm_kernel=debug vm_slow=4
+	vm_layer debug-kselftest "$top/tests/kselftests.list" "$top/tests/series.list"
+	vm_args=(hvc.nokunit)
+	HVC_ICOUNT=0 vm_layer debug-kselftest-icount "$top/tests/icount.list"
+	vm_kernel=kernel vm_slow=1
+fi
 
 # The mergeability gates (checkpatch, maintainers, round trip, x86, every
 # prefix builds): skipped when only one test was asked for.

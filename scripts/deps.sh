@@ -5,7 +5,8 @@ set -euo pipefail
 
 pkgs=(linux-source-6.1 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-arm flex bison bc libssl-dev libelf-dev ccache cpio
-      sparse perl xz-utils git make gcc libc6-dev python3 rsync kmod)
+      sparse perl xz-utils git make gcc libc6-dev python3 rsync kmod
+      clang lld llvm python3-sphinx)
 
 missing=()
 for p in "${pkgs[@]}"; do

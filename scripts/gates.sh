@@ -10,6 +10,13 @@
 #     the cover letter states the base and the tests;
 #   - round trip: exporting the generated tree reproduces patches/ byte for byte;
 #   - x86_64 arch/x86/kvm/ builds (the uapi 'flags' change touches x86);
+#   - W=1 and sparse (C=2) on the objects the series touches: no warning
+#     the unpatched base does not have (scripts/gate-warnings.sh);
+#   - clang (LLVM=1) builds the test kernel without a warning; the test
+#     config with CONFIG_KVM=n builds; arch/arm64/kvm/ builds with Debian's
+#     arm64 config (scripts/gate-build.sh);
+#   - CONFIG_UAPI_HEADER_TEST compiled the exported kvm headers standalone;
+#   - make htmldocs SPHINXDIRS=virt: no new warning (scripts/gate-docs.sh);
 #   - bisectability: the arm64 kernel and the KVM selftests build at every
 #     prefix of the series (incrementally, in build/out/kernel).
 # Expects the tree to carry the series (scripts/tree.sh).
@@ -89,6 +96,42 @@ if "$top/scripts/gate-x86.sh" > "$logs/x86.log" 2>&1; then
 else
 	case_result "not ok" "x86_64 arch/x86/kvm/ builds with the series" "see $logs/x86.log"
 fi
+
+# gate NAME LOG CMD...: one case, CMD's output in LOG.
+gate() {
+	local name=$1 log=$2
+	shift 2
+	if "$@" > "$log" 2>&1; then
+		case_result ok "$name"
+	else
+		tail -n 15 "$log"
+		case_result "not ok" "$name" "see $log"
+	fi
+}
+
+say "W=1 and sparse against the base, clang, CONFIG_KVM=n, Debian's config"
+gate "W=1: no new warning in the objects the series touches" "$logs/w1.log" \
+	"$top/scripts/gate-warnings.sh" w1 "$logs"
+gate "sparse (C=2): no new warning in the objects the series touches" "$logs/sparse.log" \
+	"$top/scripts/gate-warnings.sh" sparse "$logs"
+gate "clang (LLVM=1) builds the arm64 test kernel without a warning" "$logs/clang.log" \
+	"$top/scripts/gate-build.sh" clang
+gate "the arm64 test config with CONFIG_KVM=n builds" "$logs/nokvm.log" \
+	"$top/scripts/gate-build.sh" nokvm
+gate "arch/arm64/kvm/ builds with Debian's arm64 config" "$logs/debian.log" \
+	"$top/scripts/gate-build.sh" debian
+
+say "UAPI headers standalone, documentation"
+uapi_test() {
+	grep -qx 'CONFIG_UAPI_HEADER_TEST=y' "$out/kernel/.config" ||
+		die "the test kernel has no CONFIG_UAPI_HEADER_TEST"
+	make -C "$tree" O="$out/kernel" CC="ccache ${CROSS_COMPILE}gcc" -j"$jobs" usr/ &&
+	ls -l "$out/kernel/usr/include/linux/kvm.hdrtest" "$out/kernel/usr/include/asm/kvm.hdrtest"
+}
+gate "CONFIG_UAPI_HEADER_TEST: linux/kvm.h and asm/kvm.h compile standalone" \
+	"$logs/uapi.log" uapi_test
+gate "htmldocs SPHINXDIRS=virt: no new warning, vm.rst rendered" "$logs/docs.log" \
+	"$top/scripts/gate-docs.sh" "$logs"
 
 say "bisectability: every prefix builds (kernel and selftests)"
 head=$(git -C "$tree" rev-parse HEAD)

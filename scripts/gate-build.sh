@@ -1,0 +1,64 @@
+#!/bin/bash
+# usage: scripts/gate-build.sh clang|nokvm|debian
+# Builds the patched tree the ways the kernel test robot and distributions
+# do, each out of tree in build/out/gate-<mode>:
+#   clang   the arm64 test kernel with LLVM=1 (clang, lld, LLVM binutils);
+#           clean means no compiler or linker warning at all;
+#   nokvm   the arm64 test kernel config with CONFIG_KVM=n (the series'
+#           headers must not break the rest of the kernel);
+#   debian  arch/arm64/kvm/ with Debian's own arm64 kernel config
+#           (linux-config-6.1, fetched for arm64 from the archive).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:?usage: $0 clang|nokvm|debian}
+o=$out/gate-$mode
+log=$o.log
+mkdir -p "$o"
+gcc=(CC="ccache ${CROSS_COMPILE}gcc")
+
+case $mode in
+clang)
+	# ccache in front of clang: kbuild's LLVM=1 sets CC=clang, overridden here.
+	llvm=(LLVM=1 CC="ccache clang")
+	configure "$o" "$tree" "$top/config/kvm.config" "$top/config/series.config"
+	make -s -C "$tree" O="$o" "${llvm[@]}" olddefconfig
+	grep -q '^CONFIG_CC_IS_CLANG=y' "$o/.config" || die "the clang config is not a clang one"
+	say "building the arm64 test kernel with LLVM=1 in $o"
+	make -C "$tree" O="$o" "${llvm[@]}" -j"$jobs" Image > "$log" 2>&1 ||
+		{ tail -n 30 "$log"; die "LLVM=1 build failed: see $log"; }
+	if grep -E '(warning|error):' "$log"; then
+		die "LLVM=1 build has warnings: see $log"
+	fi
+	;;
+nokvm)
+	grep -v -e '^CONFIG_KVM=' -e '^CONFIG_VIRTUALIZATION=' "$top/config/kvm.config" > "$o/nokvm.config"
+	echo '# CONFIG_VIRTUALIZATION is not set' >> "$o/nokvm.config"
+	configure "$o" "$tree" "$o/nokvm.config"
+	grep -q '^CONFIG_KVM=y' "$o/.config" && die "CONFIG_KVM is still set in $o/.config"
+	say "building the arm64 test kernel with CONFIG_KVM=n in $o"
+	make -C "$tree" O="$o" "${gcc[@]}" -j"$jobs" Image > "$log" 2>&1 ||
+		{ tail -n 30 "$log"; die "CONFIG_KVM=n build failed: see $log"; }
+	;;
+debian)
+	cfgdir=$work/linux-config-arm64
+	fetch_arm64_deb linux-config-6.1 "$cfgdir"
+	cfg=$cfgdir/usr/src/linux-config-6.1/config.arm64_none_arm64.xz
+	[ -f "$cfg" ] || die "no $cfg in Debian's linux-config-6.1:arm64"
+	if [ ! -f "$o/.config" ]; then
+		xz -dc "$cfg" > "$o/.config"
+		# Debian signs with its own keys, which are not in the source package.
+		"$tree/scripts/config" --file "$o/.config" --set-str SYSTEM_TRUSTED_KEYS '' \
+			--set-str SYSTEM_REVOCATION_KEYS '' --set-str MODULE_SIG_KEY 'certs/signing_key.pem'
+		make -s -C "$tree" O="$o" "${gcc[@]}" olddefconfig
+	fi
+	grep -q '^CONFIG_KVM=y' "$o/.config" || die "Debian's arm64 config has no KVM: see $o/.config"
+	say "building arch/arm64/kvm/ with Debian's arm64 config in $o"
+	make -C "$tree" O="$o" "${gcc[@]}" -j"$jobs" arch/arm64/kvm/ > "$log" 2>&1 ||
+		{ tail -n 30 "$log"; die "arch/arm64/kvm/ with Debian's config failed: see $log"; }
+	;;
+*)
+	die "usage: $0 clang|nokvm|debian"
+	;;
+esac
+say "$mode: built, log in $log"
