@@ -53,14 +53,12 @@ step build "example VMM builds" "$results/build-vmm.log" "$top/scripts/build-vmm
 
 # vm_layer LAYER LIST-FILES... : boots the test kernel on the tests of the
 # lists (only T's, if T is set) and turns the console into LAYER.tap.
-# vm_kernel: the build under build/out to boot; vm_slow: factor applied to
-# every test's timeout (the debug kernel is several times slower).
-vm_kernel=kernel vm_slow=1
+# vm_kernel: the build under build/out to boot.
+vm_kernel=kernel
 vm_layer() {
 	local layer=$1 list=$results/$1.list limit skips=()
 	shift
-	cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' |
-		awk -v f="$vm_slow" '{ $1 = $1 * f; print }' > "$list"
+	cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' > "$list"
 	if [ -n "${T:-}" ]; then
 		awk -v t="$T" '$2 == t || $2 ~ ("/" t "$")' "$list" > "$list.one"
 		mv "$list.one" "$list"
@@ -97,11 +95,15 @@ HVC_ICOUNT=0 vm_layer kselftest-icount "$top/tests/icount.list"
 if { [ -z "${T:-}" ] || [ "${DEBUG:-0}" = 1 ]; } && step build "arm64 debug kernel builds" "$results/build-debug.log" \
 	"$top/scripts/build-kernel.sh" debug "$top/config/kvm.config" \
 	"$top/config/series.config" "$top/config/debug.config"; then
-	vm_args=() vm_kernel=debug vm_slow=4
-	vm_layer debug-kselftest "$top/tests/kselftests.list" "$top/tests/series.list"
+	programs() { cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' | awk '{print $2}' | sort -u; }
+	missing=$(comm -23 <(programs "$top/tests/kselftests.list" "$top/tests/series.list") \
+		<(programs "$top/tests/debug.list"))
+	[ -z "$missing" ] || die "tests/debug.list lacks: $missing"
+	vm_args=() vm_kernel=debug
+	vm_layer debug-kselftest "$top/tests/debug.list"
 	vm_args=(hvc.nokunit)
 	HVC_ICOUNT=0 vm_layer debug-kselftest-icount "$top/tests/icount.list"
-	vm_kernel=kernel vm_slow=1
+	vm_kernel=kernel
 fi
 
 # The mergeability gates (checkpatch, maintainers, round trip, x86, every

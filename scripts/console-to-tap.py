@@ -13,7 +13,10 @@ TAP, one line per test case:
 - a log without "@@@ ALL DONE" (hang, panic) is a failed case;
 - each "<program>: <reason>" line of a SKIP-LIST is a skipped case;
 - the blocks named kunit/<suite> hold KUnit's KTAP: each test case (first
-  nesting level) is a case of the layer "kunit" instead.
+  nesting level) is a case of the layer "kunit" instead; failures that the
+  suite's summary counts but whose result lines were lost (debugfs keeps
+  512 bytes of log per case in 6.1) are failed cases too, named after the
+  cases that reported a failed expectation.
 
 It writes OUT-DIR/LAYER.tap and, if KUnit ran, OUT-DIR/kunit.tap (or
 PREFIX-kunit.tap for a LAYER named PREFIX-...).
@@ -25,6 +28,12 @@ KSFT_SKIP = 4
 KTAP_CASE_RE = re.compile(r'^ {4}(not ok|ok) \d+ (?:- )?(.*?)\s*(?:#\s*(SKIP)\b\s*(.*))?$')
 TAP_RE = re.compile(r'^(not ok|ok) \d+\s*(.*?)\s*(?:#\s*(SKIP|XFAIL)\b\s*(.*))?$')
 KTIME_RE = re.compile(r'^\[\s*\d+\.\d+\]\s')
+# KUnit's suite summary and the failures a case reports; 6.1 keeps at most
+# 512 bytes of log per case in debugfs, so a failing case's own result line
+# can be lost behind its messages: the summary says how many failed.
+KUNIT_SUMMARY_RE = re.compile(r'^# (\S+): pass:(\d+) fail:(\d+) skip:(\d+) total:(\d+)')
+KUNIT_FAILURE_RE = re.compile(r'# (\w+): (?:EXPECTATION|ASSERTION) FAILED')
+KUNIT_SUITE_RE = re.compile(r'^(not ok|ok) \d+ (\S+)')
 SPLATS = [
     'BUG:', 'WARNING:', 'Oops', 'Kernel panic', 'KASAN:', 'UBSAN:',
     'possible circular locking', 'possible recursive locking',
@@ -69,6 +78,29 @@ def main():
             if words[:1] == ['BEGIN']:
                 current = words[1]
                 results = {'ok': 0, 'not ok': 0}
+                kunit = {'summary': None, 'suite_failed': False, 'failing': [], 'seen': set()}
+                continue
+            if words[:1] == ['END'] and current and current.startswith('kunit/'):
+                suite = current[len('kunit/'):]
+                failed = results['not ok']
+                want = int(kunit['summary'][2]) if kunit['summary'] else 0
+                for name in kunit['failing']:
+                    if failed >= want:
+                        break
+                    if name not in kunit['seen']:
+                        add('not ok', '%s: %s' % (suite, name),
+                            'result line lost from the debugfs log; the suite summary counts it failed',
+                            kunit_layer)
+                        failed += 1
+                if failed < want:
+                    add('not ok', '%s: %d failed case(s) without a result line' % (suite, want - failed),
+                        'see the console log', kunit_layer)
+                    failed = want
+                if kunit['suite_failed'] and failed == 0:
+                    add('not ok', '%s: suite' % suite, 'KUnit reports the suite failed', kunit_layer)
+                if not kunit['summary'] and not results['ok']:
+                    add('not ok', '%s: suite' % suite, 'no result in the debugfs log', kunit_layer)
+                current = None
                 continue
             if words[:1] == ['END'] and current:
                 end = ' '.join(words[2:])
@@ -101,9 +133,19 @@ def main():
             continue
 
         if current and current.startswith('kunit/'):
+            m = KUNIT_SUMMARY_RE.match(line)
+            if m:
+                kunit['summary'] = m.groups()
+            m = KUNIT_SUITE_RE.match(line)
+            if m and m.group(2) == current[len('kunit/'):]:
+                kunit['suite_failed'] = m.group(1) == 'not ok'
+            for m in KUNIT_FAILURE_RE.finditer(line):
+                if m.group(1) not in kunit['failing']:
+                    kunit['failing'].append(m.group(1))
             m = KTAP_CASE_RE.match(line)
             if m:
                 status, name, directive, why = m.groups()
+                kunit['seen'].add(name)
                 name = '%s: %s' % (current[len('kunit/'):], name)
                 if directive == 'SKIP':
                     add('skip', name, why, kunit_layer)
