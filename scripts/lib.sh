@@ -48,13 +48,14 @@ configure() {
 # fetch_arm64_deb PACKAGE DIR: unpacks Debian's arm64 build of PACKAGE into
 # DIR (multiarch sources; nothing is installed).
 fetch_arm64_deb() {
-	local pkg=$1 dir=$2
+	local pkg=$1 dir=$2 SUDO=
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	[ -d "$dir" ] && return 0
 	dpkg --print-foreign-architectures | grep -qx arm64 || {
-		${SUDO:-} dpkg --add-architecture arm64
-		${SUDO:-} apt-get update -qq
+		$SUDO dpkg --add-architecture arm64
+		$SUDO apt-get update -qq
 	}
-	apt-cache show "$pkg:arm64" >/dev/null 2>&1 || ${SUDO:-} apt-get update -qq
+	apt-cache show "$pkg:arm64" >/dev/null 2>&1 || $SUDO apt-get update -qq
 	mkdir -p "$dir.tmp"
 	(cd "$dir.tmp" && apt-get download -qq "$pkg:arm64" && dpkg-deb -x "$pkg"_*_arm64.deb root) ||
 		die "cannot fetch $pkg:arm64 from the Debian archive"

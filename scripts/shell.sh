@@ -26,14 +26,8 @@ fi
 
 # An arm64 static busybox, from Debian's arm64 archive (multiarch).
 bb=$work/busybox-arm64/bin/busybox
-if [ ! -x "$bb" ]; then
-	say "fetching Debian's busybox-static for arm64"
-	dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
-	apt-get update -qq
-	mkdir -p "$work/busybox-arm64"
-	(cd "$work" && apt-get download -qq busybox-static:arm64 &&
-		dpkg-deb -x busybox-static_*_arm64.deb busybox-arm64 && rm -f busybox-static_*_arm64.deb)
-fi
+[ -x "$bb" ] || fetch_arm64_deb busybox-static "$work/busybox-arm64"
+[ -x "$bb" ] || die "no $bb in Debian's busybox-static:arm64"
 BUSYBOX=$bb "$top/scripts/initramfs.sh" "$out/shell.cpio.gz" "$list" "$out/kernel-selftests" "${extras[@]}"
 HVC_INTERACTIVE=1 exec "$top/scripts/run-vm.sh" "$image" "$out/shell.cpio.gz" \
 	"$results/shell-console.log" 0 hvc.shell
