@@ -29,6 +29,6 @@ done < "$o/fragment.config"
 
 say "building $name kernel ($jobs jobs, ccache) in $o"
 start=$(date +%s)
-make -s -C "$src" O="$o" CC="ccache ${CROSS_COMPILE}gcc" -j"$jobs" Image
-make -s -C "$src" O="$o" headers_install INSTALL_HDR_PATH="$o/usr" >/dev/null
+make -s -C "$src" O="$o" "${kcc[@]}" -j"$jobs" Image
+make -s -C "$src" O="$o" "${kcc[@]}" headers_install INSTALL_HDR_PATH="$o/usr" >/dev/null
 say "built $o/arch/arm64/boot/Image in $(( $(date +%s) - start ))s"

@@ -6,9 +6,11 @@
 # selftests and the example VMM build; in the test VM, KUnit, the selftests
 # (the 6.1 no-regression list and the series' hvc_filter) and the example
 # VMM booting an SMP L2 Linux with PSCI in userspace pass; the same tests
-# (the VMM aside) on the debug kernel pass without a kernel report; then the
-# mergeability gates of scripts/gates.sh.  Each layer's cases go
-# to build/results/<layer>.tap, logs beside them; the last line printed is
+# (the VMM aside) on the debug kernel pass without a kernel report; the
+# mergeability gates of scripts/gates.sh pass.  Once the test kernel is
+# built, the test VMs, the debug kernel and the gates run at the same time
+# (the machine's cores are what bounds the run).  Each layer's cases go to
+# build/results/<layer>.tap, logs beside them; the last line printed is
 # "N passed, N failed, N skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -51,9 +53,9 @@ step build "KVM selftests build" "$results/build-selftests.log" "$top/scripts/bu
 
 step build "example VMM builds" "$results/build-vmm.log" "$top/scripts/build-vmm.sh" kernel || finish
 
-# vm_layer LAYER LIST-FILES... : boots the test kernel on the tests of the
-# lists (only T's, if T is set) and turns the console into LAYER.tap.
-# vm_kernel: the build under build/out to boot.
+# vm_layer LAYER LIST-FILES... : boots the kernel $vm_kernel (a build under
+# build/out) on the tests of the lists (only T's, if T is set) and turns the
+# console into LAYER.tap.
 vm_kernel=kernel
 vm_layer() {
 	local layer=$1 list=$results/$1.list limit skips=()
@@ -71,9 +73,9 @@ vm_layer() {
 	"$top/scripts/initramfs.sh" "$out/$layer.cpio.gz" "$list" "$out/kernel-selftests" \
 		"$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$out/kernel/arch/arm64/boot/Image"
 	limit=$(awk '{s += $1} END {print s + 180}' "$list")
-	say "booting the test kernel for $layer: $(wc -l < "$list") tests (at most ${limit}s)"
-	"$top/scripts/run-vm.sh" "$out/$vm_kernel/arch/arm64/boot/Image" "$out/$layer.cpio.gz" \
-		"$results/$layer-console.log" "$limit" "${vm_args[@]}"
+	say "booting the $vm_kernel kernel for $layer: $(wc -l < "$list") tests (at most ${limit}s)"
+	HVC_TAG="$layer: " "$top/scripts/run-vm.sh" "$out/$vm_kernel/arch/arm64/boot/Image" \
+		"$out/$layer.cpio.gz" "$results/$layer-console.log" "$limit" "${vm_args[@]}"
 	"$top/scripts/console-to-tap.py" "$results/$layer-console.log" "$layer" "$results" \
 		"${skips[@]}"
 }
@@ -83,34 +85,88 @@ if [ -n "${T:-}" ] && ! cat "$top"/tests/*.list | grep -v '^#' |
 	die "T=$T names no test of tests/*.list"
 fi
 
-# KUnit, the no-regression list, the series' own tests and the VMM run ...
-vm_args=()
-vm_layer kselftest "$top/tests/kselftests.list" "$top/tests/series.list" "$top/tests/vmm.list"
-# ... and the tests that need deterministic guest time, in a second boot.
-vm_args=(hvc.nokunit)
-HVC_ICOUNT=0 vm_layer kselftest-icount "$top/tests/icount.list"
+# From here on two lanes run at the same time, each line of their output
+# prefixed with the lane's name.  "vms" boots one VM after the other: a VM
+# is mostly one busy host thread, and two VMs at once on two cores slow
+# each other's vCPUs (spinning, IPIs) far more than they gain.  "builds",
+# niced so that the VMs keep their core, builds the debug kernel and then
+# runs the gates.  A lane that stops half-way is a failed case of the
+# layer "harness".
+# lane NAME CMD...
+lane_pids=() lane_names=()
+lane() {
+	local name=$1
+	shift
+	{ "$@" 2>&1 | sed -u "s/^/[$name] /"; } &
+	lane_pids+=($!) lane_names+=("$name")
+}
+wait_lanes() {
+	local i
+	for i in "${!lane_pids[@]}"; do
+		wait "${lane_pids[$i]}" ||
+			record harness "not ok" "lane ${lane_names[$i]} ran to the end" "see its output above"
+	done
+}
 
 # The debug kernel (config/debug.config: lockdep, RCU checking, KASAN,
-# UBSAN, kmemleak, list and object debugging): KUnit, the series' tests and
-# the no-regression list again; any report on the console is a failed case.
-# With T (one test), only if DEBUG=1 asks for it too.
-if { [ -z "${T:-}" ] || [ "${DEBUG:-0}" = 1 ]; } && step build "arm64 debug kernel builds" "$results/build-debug.log" \
-	"$top/scripts/build-kernel.sh" debug "$top/config/kvm.config" \
-	"$top/config/series.config" "$top/config/debug.config"; then
-	# Every program of the other lists runs here or is skipped with a reason.
-	programs() { cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' | awk '{print $2}' | sort -u; }
-	missing=$(comm -23 <(programs "$top/tests/kselftests.list" "$top/tests/series.list" \
-		"$top/tests/icount.list") <({ programs "$top/tests/debug.list"
-		grep -v '^#' "$top/tests/debug-skip.list" | cut -d: -f1; } | sort -u))
-	[ -z "$missing" ] || die "tests/debug.list lacks (and debug-skip.list does not skip): $missing"
+# UBSAN, kmemleak, list and object debugging) runs KUnit, the series' tests
+# and the no-regression list again; any report on the console is a failed
+# case.  With T (one test), only if DEBUG=1 asks for it too.
+debug=true
+[ -z "${T:-}" ] || [ "${DEBUG:-0}" = 1 ] || debug=false
+debug_built=$results/.debug-built
+rm -f "$debug_built"
+
+builds() {
+	renice -n 10 -p "$BASHPID" > /dev/null
+	if $debug; then
+		# Every program of the other lists runs there or is skipped with a reason.
+		programs() { cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' | awk '{print $2}' | sort -u; }
+		missing=$(comm -23 <(programs "$top/tests/kselftests.list" "$top/tests/series.list" \
+			"$top/tests/icount.list") <({ programs "$top/tests/debug.list"
+			grep -v '^#' "$top/tests/debug-skip.list" | cut -d: -f1; } | sort -u))
+		if [ -n "$missing" ]; then
+			echo failed > "$debug_built"
+			die "tests/debug.list lacks (and debug-skip.list does not skip): $missing"
+		fi
+		if step build "arm64 debug kernel builds" "$results/build-debug.log" \
+			"$top/scripts/build-kernel.sh" debug "$top/config/kvm.config" \
+			"$top/config/series.config" "$top/config/debug.config"; then
+			echo ok > "$debug_built"
+		else
+			echo failed > "$debug_built"
+		fi
+	fi
+	# The mergeability gates (checkpatch, maintainers, round trip, x86, W=1,
+	# sparse, clang, other configs, UAPI, docs): not when one test was asked
+	# for.  Bisectability, which checks out older commits of the tree and
+	# rebuilds the test kernel in place, runs once both lanes are done.
+	[ -n "${T:-}" ] || "$top/scripts/gates.sh" "$results"
+}
+
+vms() {
+	# KUnit, the no-regression list, the series' own tests and the VMM ...
+	vm_args=()
+	vm_layer kselftest "$top/tests/kselftests.list" "$top/tests/series.list" "$top/tests/vmm.list"
+	# ... the tests that need deterministic guest time, in a second boot ...
+	vm_args=(hvc.nokunit)
+	HVC_ICOUNT=0 vm_layer kselftest-icount "$top/tests/icount.list"
+	# ... and the debug kernel, once the other lane has built it.
+	$debug || return 0
+	while [ ! -s "$debug_built" ]; do
+		kill -0 "$builds_pid" 2>/dev/null || return 1
+		sleep 2
+	done
+	[ "$(cat "$debug_built")" = ok ] || return 0
 	vm_args=() vm_kernel=debug
 	vm_layer debug-kselftest "$top/tests/debug.list"
-	vm_kernel=kernel
-fi
+}
 
-# The mergeability gates (checkpatch, maintainers, round trip, x86, every
-# prefix builds): skipped when only one test was asked for.
-if [ -z "${T:-}" ] && ! "$top/scripts/gates.sh" "$results"; then
-	record gates "not ok" "scripts/gates.sh ran to the end" "see its output above"
+lane builds builds
+builds_pid=${lane_pids[0]}
+lane vms vms
+wait_lanes
+if [ -z "${T:-}" ] && ! "$top/scripts/gates.sh" "$results" bisect; then
+	record gates "not ok" "bisectability gate ran to the end" "see its output above"
 fi
 finish

@@ -15,12 +15,12 @@ mode=${1:?usage: $0 clang|nokvm|debian}
 o=$out/gate-$mode
 log=$o.log
 mkdir -p "$o"
-gcc=(CC="ccache ${CROSS_COMPILE}gcc")
 
 case $mode in
 clang)
-	# ccache in front of clang: kbuild's LLVM=1 sets CC=clang, overridden here.
-	llvm=(LLVM=1 CC="ccache clang")
+	# ccache in front of clang: kbuild's LLVM=1 sets CC and HOSTCC to clang,
+	# overridden here.
+	llvm=(LLVM=1 HOSTCC="ccache clang" CC="ccache clang")
 	configure "$o" "$tree" "$top/config/kvm.config" "$top/config/series.config"
 	make -s -C "$tree" O="$o" "${llvm[@]}" olddefconfig
 	grep -q '^CONFIG_CC_IS_CLANG=y' "$o/.config" || die "the clang config is not a clang one"
@@ -37,7 +37,7 @@ nokvm)
 	configure "$o" "$tree" "$o/nokvm.config"
 	grep -q '^CONFIG_KVM=y' "$o/.config" && die "CONFIG_KVM is still set in $o/.config"
 	say "building the arm64 test kernel with CONFIG_KVM=n in $o"
-	make -C "$tree" O="$o" "${gcc[@]}" -j"$jobs" Image > "$log" 2>&1 ||
+	make -C "$tree" O="$o" "${kcc[@]}" -j"$jobs" Image > "$log" 2>&1 ||
 		{ tail -n 30 "$log"; die "CONFIG_KVM=n build failed: see $log"; }
 	;;
 debian)
@@ -50,11 +50,11 @@ debian)
 		# Debian signs with its own keys, which are not in the source package.
 		"$tree/scripts/config" --file "$o/.config" --set-str SYSTEM_TRUSTED_KEYS '' \
 			--set-str SYSTEM_REVOCATION_KEYS '' --set-str MODULE_SIG_KEY 'certs/signing_key.pem'
-		make -s -C "$tree" O="$o" "${gcc[@]}" olddefconfig
+		make -s -C "$tree" O="$o" "${kcc[@]}" olddefconfig
 	fi
 	grep -q '^CONFIG_KVM=y' "$o/.config" || die "Debian's arm64 config has no KVM: see $o/.config"
 	say "building arch/arm64/kvm/ with Debian's arm64 config in $o"
-	make -C "$tree" O="$o" "${gcc[@]}" -j"$jobs" arch/arm64/kvm/ > "$log" 2>&1 ||
+	make -C "$tree" O="$o" "${kcc[@]}" -j"$jobs" arch/arm64/kvm/ > "$log" 2>&1 ||
 		{ tail -n 30 "$log"; die "arch/arm64/kvm/ with Debian's config failed: see $log"; }
 	;;
 *)

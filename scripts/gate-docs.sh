@@ -18,7 +18,7 @@ render() {
 	local side=$1 src=$2 o=$out/docs-$1
 	mkdir -p "$o"
 	rm -rf "$o/Documentation/output/virt"
-	make -C "$src" O="$o" SPHINXDIRS=virt htmldocs > "$logs/docs-$side.log" 2>&1 ||
+	make -C "$src" O="$o" "${kcc[@]}" SPHINXDIRS=virt htmldocs > "$logs/docs-$side.log" 2>&1 ||
 		{ tail -n 20 "$logs/docs-$side.log"; die "$side: make htmldocs failed"; }
 	grep -E '(WARNING|ERROR|CRITICAL)' "$logs/docs-$side.log" |
 		sed -E -e "s#($tree|$work/linux-base)/##g" -e 's#:[0-9]+: #: #' | sort

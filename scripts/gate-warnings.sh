@@ -37,7 +37,7 @@ warnings() {
 	done
 	# Recompile (W=1) or re-check (C=2) every object, whatever is up to date.
 	(cd "$o" && rm -f "${objs[@]}")
-	make -C "$src" O="$o" CC="ccache ${CROSS_COMPILE}gcc" -j"$jobs" "${flags[@]}" \
+	make -C "$src" O="$o" "${kcc[@]}" -j"$jobs" "${flags[@]}" \
 		"${objs[@]}" > "$logs/$mode-$side.log" 2>&1 ||
 		{ tail -n 20 "$logs/$mode-$side.log"; die "$side: the build failed"; }
 	grep -E ': (warning|error):' "$logs/$mode-$side.log" |

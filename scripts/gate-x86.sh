@@ -8,7 +8,7 @@ set -euo pipefail
 
 o=$out/x86
 mkdir -p "$o"
-x86=(ARCH=x86_64 CROSS_COMPILE= CC="ccache gcc")
+x86=(ARCH=x86_64 CROSS_COMPILE= HOSTCC="ccache gcc" CC="ccache gcc")
 if [ ! -f "$o/.config" ]; then
 	say "configuring x86_64 defconfig + KVM in $o"
 	make -s -C "$tree" O="$o" "${x86[@]}" x86_64_defconfig

@@ -15,6 +15,9 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 # (CI's too) shares the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top}
 jobs=$(nproc)
+# Every kernel make: the arm64 cross compiler and the host compiler (kbuild's
+# own tools, rebuilt in every build directory) both through ccache.
+kcc=(HOSTCC="ccache gcc" CC="ccache ${CROSS_COMPILE}gcc")
 
 # Identity used for the generated tree only; never taken from a global config.
 git_id=(-c user.name="hvc-filter harness" -c user.email="harness@hvc-filter.invalid")
@@ -40,7 +43,7 @@ configure() {
 	mkdir -p "$o"
 	cat "$@" > "$o/fragment.config"
 	if ! cmp -s "$o/fragment.config" "$o/fragment.applied" 2>/dev/null || [ ! -f "$o/.config" ]; then
-		make -s -C "$src" O="$o" KCONFIG_ALLCONFIG="$o/fragment.config" allnoconfig
+		make -s -C "$src" O="$o" "${kcc[@]}" KCONFIG_ALLCONFIG="$o/fragment.config" allnoconfig
 		cp "$o/fragment.config" "$o/fragment.applied"
 	fi
 }

@@ -29,8 +29,9 @@ fi
 
 mkdir -p "$(dirname "$log")"
 rc=0
-# Progress: the markers only, or the whole console with HVC_SHOW_CONSOLE=1.
-show=(sed -u -n 's/^.*@@@ /    /p')
+# Progress: the markers only (after HVC_TAG, if set), or the whole console
+# with HVC_SHOW_CONSOLE=1.
+show=(sed -u -n "s/^.*@@@ /    ${HVC_TAG:-}/p")
 [ "${HVC_SHOW_CONSOLE:-0}" = 1 ] && show=(cat)
 timeout -k 10 "$limit" "${qemu[@]}" -display none -monitor none -serial stdio \
 	</dev/null 2>&1 | tee "$log" | "${show[@]}" || rc=$?

@@ -1,9 +1,10 @@
 #!/bin/bash
 # usage: scripts/tree.sh
 # Creates (or refreshes) the generated kernel tree build/linux: the Debian
-# linux-source-6.1 tarball committed as the pristine base (tag "base"), then
-# patches/series applied with git am.  A tree that already carries exactly
-# the series is left alone, so its build stays warm.
+# linux-source-6.1 tarball committed as the pristine base (tag "base"; kept
+# in ~/.cache/hvc-filter for the next clone), then patches/series applied
+# with git am.  A tree that already carries exactly the series is left
+# alone, so its build stays warm.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,27 +15,49 @@ series=$top/patches/series
 patch_ids() { git patch-id --stable | awk '{print $1}' | sort; }
 series_files() { grep -v -e '^#' -e '^[[:space:]]*$' "$series" 2>/dev/null || true; }
 
+# The committed base is kept as a bare repository in the cache directory,
+# one per linux-source-6.1 version: another clone of this repository gets
+# its tree from there (a local clone, hard links, and a checkout) instead
+# of unpacking and hashing the tarball again.
+cache=${HVC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvc-filter}
+seed=$cache/linux-source-6.1_$(dpkg-query -W -f='${Version}' linux-source-6.1).git
+
 if [ ! -d "$tree/.git" ]; then
-	say "unpacking $tarball into $tree"
 	rm -rf "$tree" "$tree.tmp"
-	mkdir -p "$tree.tmp"
-	tar -C "$tree.tmp" --strip-components=1 -xJf "$tarball"
-	# Debian's packaging stanza ignores every top-level path ("/*"), which
-	# would make git add record nothing and keep new files untracked.
-	n=$(grep -n '^# Debian packaging' "$tree.tmp/.gitignore" | cut -d: -f1 || true)
-	[ -n "$n" ] && head -n $((n - 3)) "$tree.tmp/.gitignore" > "$tree.tmp/.gitignore.new" &&
-		mv "$tree.tmp/.gitignore.new" "$tree.tmp/.gitignore"
-	! grep -qx '/\*' "$tree.tmp/.gitignore" || die "could not drop the '/*' stanza from .gitignore"
-	git -C "$tree.tmp" init -q -b master
-	git -C "$tree.tmp" config gc.auto 0
-	say "committing the pristine base (this takes a minute)"
-	# -f: the tarball drops the "!.gitignore"-style exceptions of upstream's
-	# .gitignore, and every file it ships is source.
-	git -C "$tree.tmp" add -A -f
-	version=$(make -s -C "$tree.tmp" kernelversion)
-	git -C "$tree.tmp" "${git_id[@]}" commit -q \
-		-m "Linux $version (Debian linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1))"
-	git -C "$tree.tmp" tag base
+	if git -C "$seed" rev-parse -q --verify 'base^{commit}' >/dev/null 2>&1; then
+		say "checking out the pristine base from $seed"
+		git clone -q --no-checkout "$seed" "$tree.tmp"
+		git -C "$tree.tmp" remote remove origin
+		git -C "$tree.tmp" config gc.auto 0
+		git -C "$tree.tmp" checkout -q -B master base
+	else
+		say "unpacking $tarball into $tree"
+		mkdir -p "$tree.tmp"
+		tar -C "$tree.tmp" --strip-components=1 -xJf "$tarball"
+		# Debian's packaging stanza ignores every top-level path ("/*"), which
+		# would make git add record nothing and keep new files untracked.
+		n=$(grep -n '^# Debian packaging' "$tree.tmp/.gitignore" | cut -d: -f1 || true)
+		[ -n "$n" ] && head -n $((n - 3)) "$tree.tmp/.gitignore" > "$tree.tmp/.gitignore.new" &&
+			mv "$tree.tmp/.gitignore.new" "$tree.tmp/.gitignore"
+		! grep -qx '/\*' "$tree.tmp/.gitignore" || die "could not drop the '/*' stanza from .gitignore"
+		git -C "$tree.tmp" init -q -b master
+		git -C "$tree.tmp" config gc.auto 0
+		say "committing the pristine base (this takes a minute)"
+		# -f: the tarball drops the "!.gitignore"-style exceptions of upstream's
+		# .gitignore, and every file it ships is source.
+		git -C "$tree.tmp" add -A -f
+		version=$(make -s -C "$tree.tmp" kernelversion)
+		git -C "$tree.tmp" "${git_id[@]}" commit -q \
+			-m "Linux $version (Debian linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1))"
+		git -C "$tree.tmp" tag base
+		# Best effort: without a cache the next clone unpacks again.
+		rm -rf "$seed.tmp"
+		if mkdir -p "$cache" && git clone -q --bare "$tree.tmp" "$seed.tmp"; then
+			find "$cache" -maxdepth 1 -name 'linux-source-6.1_*.git' ! -name "${seed##*/}" \
+				-exec rm -rf {} +
+			rm -rf "$seed" && mv "$seed.tmp" "$seed"
+		fi
+	fi
 	mv "$tree.tmp" "$tree"
 fi
 
