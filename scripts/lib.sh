@@ -31,7 +31,7 @@ base_tree() {
 	if [ ! -e "$work/linux-base/.git" ]; then
 		say "checking out the unpatched base tree into $work/linux-base"
 		git -C "$tree" worktree prune
-		git -C "$tree" worktree add -q --detach "$work/linux-base" base
+		git -C "$tree" -c checkout.workers="$jobs" worktree add -q --detach "$work/linux-base" base
 	fi
 }
 
