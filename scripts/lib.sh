@@ -14,6 +14,9 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 # Paths below the repository are hashed relative to it, so that every clone
 # (CI's too) shares the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top}
+# Nor is the build directory part of the hash of an object built with -g
+# (Debian's config): only its debug info's compilation directory differs.
+export CCACHE_HASHDIR=${CCACHE_HASHDIR:-false}
 jobs=$(nproc)
 # Every kernel make: the arm64 cross compiler and the host compiler (kbuild's
 # own tools, rebuilt in every build directory) both through ccache.
