@@ -16,7 +16,7 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top}
 # Nor is the build directory part of the hash of an object built with -g
 # (Debian's config): only its debug info's compilation directory differs.
-export CCACHE_HASHDIR=${CCACHE_HASHDIR:-false}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 jobs=$(nproc)
 # Every kernel make: the arm64 cross compiler and the host compiler (kbuild's
 # own tools, rebuilt in every build directory) both through ccache.
