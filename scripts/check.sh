@@ -92,8 +92,8 @@ fi
 # builds the debug kernel and then runs the gates, under SCHED_IDLE: it
 # gets only the CPU time the VM leaves, whose vCPU threads would otherwise
 # wait for a core at each wake-up (set_memory_region_test on the debug
-# kernel: 72 s alone, 147 s beside a build niced to 10).  A lane that stops half-way is a failed case of the
-# layer "harness".
+# kernel: 72 s alone, 147 s beside a build niced to 10).  A lane that
+# stops half-way is a failed case of the layer "harness".
 # lane NAME CMD...
 lane_pids=() lane_names=()
 lane() {

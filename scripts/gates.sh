@@ -42,104 +42,6 @@ case_result() {	# case_result ok|"not ok" NAME [COMMENT]
 mapfile -t patches < <(grep -v -e '^#' -e '^[[:space:]]*$' "$top/patches/series")
 total=${#patches[@]}
 
-others() {
-	say "checkpatch --strict, get_maintainer and mail form, per patch"
-	for i in "${!patches[@]}"; do
-		p=$top/patches/${patches[$i]}
-		name=${patches[$i]%.patch}
-		log=$logs/checkpatch-$name.log
-		"$tree/scripts/checkpatch.pl" --strict -q "$p" > "$log" 2>&1 || true
-		errors=$(grep -c '^ERROR:' "$log" || true)
-		warnings=$(grep '^WARNING:' "$log" | grep -vc 'does MAINTAINERS need updating' || true)
-		if [ "$errors" -eq 0 ] && [ "$warnings" -eq 0 ]; then
-			case_result ok "checkpatch --strict $name"
-		else
-			case_result "not ok" "checkpatch --strict $name" "$errors errors, $warnings warnings: $log"
-		fi
-
-		log=$logs/maintainers-$name.log
-		(cd "$tree" && ./scripts/get_maintainer.pl --no-git --no-git-fallback "$p") > "$log" 2>&1 || true
-		if grep -q 'KERNEL VIRTUAL MACHINE FOR ARM64 (KVM/arm64)' "$log" ||
-		   { ! grep -q '^+++ b/arch/arm64' "$p" && grep -q 'KERNEL VIRTUAL MACHINE (KVM)' "$log"; }; then
-			case_result ok "get_maintainer names the KVM maintainers for $name"
-		else
-			case_result "not ok" "get_maintainer names the KVM maintainers for $name" "see $log"
-		fi
-
-		want="Subject: [PATCH $((i + 1))/$total] "
-		if grep -q '^From: .*<.*@.*>' "$p" && grep -qF "$want" "$p" &&
-		   grep -q '^Signed-off-by: .*<.*@.*>' "$p"; then
-			case_result ok "mail form (From, [PATCH $((i + 1))/$total], Signed-off-by) of $name"
-		else
-			case_result "not ok" "mail form of $name" "missing From, '$want' or Signed-off-by"
-		fi
-	done
-
-	cover=$top/patches/0000-cover-letter.patch
-	if grep -qF "Subject: [PATCH 0/$total] " "$cover" && grep -q '^Base: .*6\.1\.' "$cover" &&
-	   grep -q '^Testing:' "$cover" && ! grep -q '\*\*\*' "$cover"; then
-		case_result ok "cover letter: [PATCH 0/$total], base, tests, no placeholder"
-	else
-		case_result "not ok" "cover letter: [PATCH 0/$total], base, tests, no placeholder" "$cover"
-	fi
-
-	say "round trip: export of the tree equals patches/"
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	cp -a "$top/patches" "$tmp/before"
-	if "$top/scripts/export.sh" > "$logs/export.log" 2>&1 &&
-	   diff -r "$tmp/before" "$top/patches" > "$logs/roundtrip.diff"; then
-		case_result ok "export after apply reproduces patches/ byte for byte"
-	else
-		cp -a "$tmp/before/." "$top/patches/"
-		case_result "not ok" "export after apply reproduces patches/" "see $logs/roundtrip.diff"
-	fi
-
-	say "x86_64 KVM build"
-	if "$top/scripts/gate-x86.sh" > "$logs/x86.log" 2>&1; then
-		case_result ok "x86_64 arch/x86/kvm/ builds with the series"
-	else
-		case_result "not ok" "x86_64 arch/x86/kvm/ builds with the series" "see $logs/x86.log"
-	fi
-
-	# gate NAME LOG CMD...: one case, CMD's output in LOG.
-	gate() {
-		local name=$1 log=$2
-		shift 2
-		if "$@" > "$log" 2>&1; then
-			case_result ok "$name"
-		else
-			tail -n 15 "$log"
-			case_result "not ok" "$name" "see $log"
-		fi
-	}
-
-	say "W=1 and sparse against the base, clang, CONFIG_KVM=n, Debian's config"
-	gate "W=1: no new warning in the objects the series touches" "$logs/w1.log" \
-		"$top/scripts/gate-warnings.sh" w1 "$logs"
-	gate "sparse (C=2): no new warning in the objects the series touches" "$logs/sparse.log" \
-		"$top/scripts/gate-warnings.sh" sparse "$logs"
-	gate "clang (LLVM=1) builds the arm64 test kernel without a warning" "$logs/clang.log" \
-		"$top/scripts/gate-build.sh" clang
-	gate "the arm64 test config with CONFIG_KVM=n builds" "$logs/nokvm.log" \
-		"$top/scripts/gate-build.sh" nokvm
-	gate "arch/arm64/kvm/ builds with Debian's arm64 config" "$logs/debian.log" \
-		"$top/scripts/gate-build.sh" debian
-
-	say "UAPI headers standalone, documentation"
-	uapi_test() {
-		grep -qx 'CONFIG_UAPI_HEADER_TEST=y' "$out/kernel/.config" ||
-			die "the test kernel has no CONFIG_UAPI_HEADER_TEST"
-		make -C "$tree" O="$out/kernel" "${kcc[@]}" -j"$jobs" usr/ &&
-		ls -l "$out/kernel/usr/include/linux/kvm.hdrtest" "$out/kernel/usr/include/asm/kvm.hdrtest"
-	}
-	gate "CONFIG_UAPI_HEADER_TEST: linux/kvm.h and asm/kvm.h compile standalone" \
-		"$logs/uapi.log" uapi_test
-	gate "htmldocs SPHINXDIRS=virt: no new warning, vm.rst rendered" "$logs/docs.log" \
-		"$top/scripts/gate-docs.sh" "$logs"
-
-}
-
 bisect() {
 	say "bisectability: every prefix builds (kernel and selftests)"
 	head=$(git -C "$tree" rev-parse HEAD)
@@ -165,9 +67,103 @@ bisect() {
 	git -C "$tree" checkout -q master
 	[ "$(git -C "$tree" rev-parse HEAD)" = "$head" ] || die "tree not back at the series head"
 }
-
 if [ "$part" = bisect ]; then
 	bisect
-else
-	others
+	exit 0
 fi
+
+say "checkpatch --strict, get_maintainer and mail form, per patch"
+for i in "${!patches[@]}"; do
+	p=$top/patches/${patches[$i]}
+	name=${patches[$i]%.patch}
+	log=$logs/checkpatch-$name.log
+	"$tree/scripts/checkpatch.pl" --strict -q "$p" > "$log" 2>&1 || true
+	errors=$(grep -c '^ERROR:' "$log" || true)
+	warnings=$(grep '^WARNING:' "$log" | grep -vc 'does MAINTAINERS need updating' || true)
+	if [ "$errors" -eq 0 ] && [ "$warnings" -eq 0 ]; then
+		case_result ok "checkpatch --strict $name"
+	else
+		case_result "not ok" "checkpatch --strict $name" "$errors errors, $warnings warnings: $log"
+	fi
+
+	log=$logs/maintainers-$name.log
+	(cd "$tree" && ./scripts/get_maintainer.pl --no-git --no-git-fallback "$p") > "$log" 2>&1 || true
+	if grep -q 'KERNEL VIRTUAL MACHINE FOR ARM64 (KVM/arm64)' "$log" ||
+	   { ! grep -q '^+++ b/arch/arm64' "$p" && grep -q 'KERNEL VIRTUAL MACHINE (KVM)' "$log"; }; then
+		case_result ok "get_maintainer names the KVM maintainers for $name"
+	else
+		case_result "not ok" "get_maintainer names the KVM maintainers for $name" "see $log"
+	fi
+
+	want="Subject: [PATCH $((i + 1))/$total] "
+	if grep -q '^From: .*<.*@.*>' "$p" && grep -qF "$want" "$p" &&
+	   grep -q '^Signed-off-by: .*<.*@.*>' "$p"; then
+		case_result ok "mail form (From, [PATCH $((i + 1))/$total], Signed-off-by) of $name"
+	else
+		case_result "not ok" "mail form of $name" "missing From, '$want' or Signed-off-by"
+	fi
+done
+
+cover=$top/patches/0000-cover-letter.patch
+if grep -qF "Subject: [PATCH 0/$total] " "$cover" && grep -q '^Base: .*6\.1\.' "$cover" &&
+   grep -q '^Testing:' "$cover" && ! grep -q '\*\*\*' "$cover"; then
+	case_result ok "cover letter: [PATCH 0/$total], base, tests, no placeholder"
+else
+	case_result "not ok" "cover letter: [PATCH 0/$total], base, tests, no placeholder" "$cover"
+fi
+
+say "round trip: export of the tree equals patches/"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -a "$top/patches" "$tmp/before"
+if "$top/scripts/export.sh" > "$logs/export.log" 2>&1 &&
+   diff -r "$tmp/before" "$top/patches" > "$logs/roundtrip.diff"; then
+	case_result ok "export after apply reproduces patches/ byte for byte"
+else
+	cp -a "$tmp/before/." "$top/patches/"
+	case_result "not ok" "export after apply reproduces patches/" "see $logs/roundtrip.diff"
+fi
+
+say "x86_64 KVM build"
+if "$top/scripts/gate-x86.sh" > "$logs/x86.log" 2>&1; then
+	case_result ok "x86_64 arch/x86/kvm/ builds with the series"
+else
+	case_result "not ok" "x86_64 arch/x86/kvm/ builds with the series" "see $logs/x86.log"
+fi
+
+# gate NAME LOG CMD...: one case, CMD's output in LOG.
+gate() {
+	local name=$1 log=$2
+	shift 2
+	if "$@" > "$log" 2>&1; then
+		case_result ok "$name"
+	else
+		tail -n 15 "$log"
+		case_result "not ok" "$name" "see $log"
+	fi
+}
+
+say "W=1 and sparse against the base, clang, CONFIG_KVM=n, Debian's config"
+gate "W=1: no new warning in the objects the series touches" "$logs/w1.log" \
+	"$top/scripts/gate-warnings.sh" w1 "$logs"
+gate "sparse (C=2): no new warning in the objects the series touches" "$logs/sparse.log" \
+	"$top/scripts/gate-warnings.sh" sparse "$logs"
+gate "clang (LLVM=1) builds the arm64 test kernel without a warning" "$logs/clang.log" \
+	"$top/scripts/gate-build.sh" clang
+gate "the arm64 test config with CONFIG_KVM=n builds" "$logs/nokvm.log" \
+	"$top/scripts/gate-build.sh" nokvm
+gate "arch/arm64/kvm/ builds with Debian's arm64 config" "$logs/debian.log" \
+	"$top/scripts/gate-build.sh" debian
+
+say "UAPI headers standalone, documentation"
+uapi_test() {
+	grep -qx 'CONFIG_UAPI_HEADER_TEST=y' "$out/kernel/.config" ||
+		die "the test kernel has no CONFIG_UAPI_HEADER_TEST"
+	make -C "$tree" O="$out/kernel" CC="ccache ${CROSS_COMPILE}gcc" -j"$jobs" usr/ &&
+	ls -l "$out/kernel/usr/include/linux/kvm.hdrtest" "$out/kernel/usr/include/asm/kvm.hdrtest"
+}
+gate "CONFIG_UAPI_HEADER_TEST: linux/kvm.h and asm/kvm.h compile standalone" \
+	"$logs/uapi.log" uapi_test
+gate "htmldocs SPHINXDIRS=virt: no new warning, vm.rst rendered" "$logs/docs.log" \
+	"$top/scripts/gate-docs.sh" "$logs"
+
