@@ -1,15 +1,20 @@
 #!/bin/bash
-# usage: scripts/export.sh
-# Exports the commits of build/linux since the "base" tag into patches/ as
-# git format-patch files with stable names and contents (zeroed commit ids,
-# no signature), rewrites patches/series, and builds the cover letter
-# patches/0000-cover-letter.patch from patches/cover-letter.txt (first line:
-# subject, the rest: body) plus git's shortlog and diffstat.
+# usage: scripts/export.sh [DIR]
+# Exports the commits of build/linux since the "base" tag into DIR (default
+# patches/) as git format-patch files with stable names and contents
+# (zeroed commit ids, no signature), rewrites DIR/series, and builds the
+# cover letter DIR/0000-cover-letter.patch from patches/cover-letter.txt
+# (first line: subject, the rest: body) plus git's shortlog and diffstat.
 # Blob ids in the index lines have 12 digits, whatever the size of the tree.
-# Applying the series (make tree) and exporting again changes nothing.
+# Applying the series (make tree) and exporting again changes nothing; the
+# round-trip gate checks that by exporting into a temporary DIR.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+[ $# -le 1 ] || die "usage: $0 [DIR]"
+dest=${1:-$top/patches}
+mkdir -p "$dest"
+dest=$(cd "$dest" && pwd)
 [ -d "$tree/.git" ] || die "no kernel tree: run make tree first"
 cd "$tree"
 [ -z "$(git status --porcelain --untracked-files=no)" ] ||
@@ -44,7 +49,7 @@ for i, l in enumerate(lines):
 open(cover, 'w').write('\n'.join(lines))
 PY
 
-find "$top/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
-cp "$tmp"/*.patch "$top/patches/"
-(cd "$tmp" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') > "$top/patches/series"
-say "exported $n patches and the cover letter to patches/ (see git status)"
+find "$dest" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
+cp "$tmp"/*.patch "$dest/"
+(cd "$tmp" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') > "$dest/series"
+say "exported $n patches and the cover letter to $dest"
