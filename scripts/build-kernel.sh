@@ -1,18 +1,27 @@
 #!/bin/bash
 # usage: scripts/build-kernel.sh [NAME [FRAGMENT...]]
-# Cross-builds the arm64 kernel of the generated tree out of tree into
-# build/out/NAME (default "kernel") from config fragments (default
-# config/kvm.config), with ccache, and installs its UAPI headers under that
-# build directory.  Reuses an existing build: only what changed is rebuilt.
+# Cross-builds an arm64 kernel out of tree into build/out/NAME, with ccache,
+# and installs its UAPI headers under that build directory.  The kernels
+# scripts/lib.sh names have their own config fragments: kernel (the
+# default), the test kernel; debug, the test kernel with the kernel's own
+# checkers.  FRAGMENTs, if given, replace the named kernel's (allnoconfig +
+# FRAGMENTs).  Reuses an existing build: only what changed is rebuilt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:-kernel}
-shift || true
+[ $# -eq 0 ] || shift
 frags=("$@")
-[ ${#frags[@]} -gt 0 ] || frags=("$top/config/kvm.config")
+if [ ${#frags[@]} -eq 0 ]; then
+	case $name in
+	kernel) frags=("${test_config[@]}") ;;
+	debug) frags=("${debug_config[@]}") ;;
+	*) die "usage: $0 [kernel|debug] | NAME FRAGMENT..." ;;
+	esac
+fi
 # HVC_SRC: another source tree (the unpatched base, for the benchmark).
 src=${HVC_SRC:-$tree}
+[ -n "${HVC_SRC:-}" ] || need tree
 [ -e "$src/.git" ] || die "no kernel tree at $src: run make tree first"
 o=$out/$name
 
@@ -27,8 +36,8 @@ while IFS= read -r line; do
 done < "$o/fragment.config"
 [ $bad -eq 0 ] || { rm -f "$o/fragment.applied"; die "config fragment not honoured (dependency missing?): see above"; }
 
-say "building $name kernel ($jobs jobs, ccache) in $o"
+say "building kernel '$name' ($jobs jobs, ccache) in $o"
 start=$(date +%s)
 make -s -C "$src" O="$o" "${kcc[@]}" -j"$jobs" Image
 make -s -C "$src" O="$o" "${kcc[@]}" headers_install INSTALL_HDR_PATH="$o/usr" >/dev/null
-say "built $o/arch/arm64/boot/Image in $(( $(date +%s) - start ))s"
+say "built $(image "$name") in $(( $(date +%s) - start ))s"

@@ -3,15 +3,14 @@
 #   T=<program>   run only that VM test (e.g. T=aarch64/psci_test or T=psci_test)
 #   DEBUG=1       with T, run it on the debug kernel too
 # Runs every test layer: the series applies; the test kernel, the KVM
-# selftests and the example VMM build; in the test VM, KUnit, the selftests
-# (the 6.1 no-regression list and the series' hvc_filter) and the example
-# VMM booting an SMP L2 Linux with PSCI in userspace pass; the same tests
-# (the VMM aside) on the debug kernel pass without a kernel report; the
-# mergeability gates of scripts/gates.sh pass.  Once the test kernel is
-# built, the test VMs, the debug kernel and the gates run at the same time
-# (the machine's cores are what bounds the run).  Each layer's cases go to
-# build/results/<layer>.tap, logs beside them; the last line printed is
-# "N passed, N failed, N skipped".
+# selftests and the example VMM build; in the test VM, KUnit, the
+# selftests (the 6.1 no-regression list and the series' own) and the
+# example VMM booting an SMP L2 Linux with PSCI in userspace pass; on the
+# debug kernel the tests (the VMM aside) pass without a kernel report; the mergeability gates (scripts/gates.sh) and
+# bisectability (scripts/bisect.sh) pass.  Once the test kernel is built,
+# the VMs and the other builds run in two lanes at the same time.  Each
+# layer's cases go to build/results/<layer>.tap, logs beside them; the last
+# line printed is "N passed, N failed, N skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,50 +18,58 @@ start=$(date +%s)
 rm -rf "$results"
 mkdir -p "$results"
 
-# record LAYER ok|not ok|skip NAME [COMMENT]
-record() {
-	local f=$results/$1.tap n
-	n=$(( $(grep -cE '^(not )?ok ' "$f" 2>/dev/null || true) + 1 ))
-	case $2 in
-	skip) echo "ok $n $3 # SKIP ${4:-}" >> "$f" ;;
-	*) echo "$2 $n $3${4:+ # $4}" >> "$f" ;;
-	esac
-}
-# step LAYER NAME LOG CMD...: runs CMD, its output in LOG, and records it.
+if [ -n "${T:-}" ] && [ -z "$(list_lines "$top"/tests/{kselftests,series,vmm,icount}.list |
+	list_select "$T")" ]; then
+	die "T=$T names no test of tests/*.list"
+fi
+
+# step LAYER NAME LOG CMD...: runs CMD (in this shell: what need builds
+# stays done), its output in LOG, and records it as a case of LAYER.
 step() {
-	local layer=$1 name=$2 log=$3
+	local layer=$1 name=$2 log=$3 rc=0 why
 	shift 3
-	if "$@" > >(tee "$log") 2>&1; then
-		record "$layer" ok "$name"
-	else
-		tail -n 30 "$log"
-		record "$layer" "not ok" "$name" "see $log"
-		return 1
+	"$@" > >(tee "$log") 2>&1 || rc=$?
+	wait $! || true		# tee has written all of LOG
+	if [ $rc -eq 0 ]; then
+		tap_case "$results/$layer.tap" ok "$name"
+		return 0
 	fi
+	tail -n 30 "$log"
+	why=$(log_error "$log")
+	tap_case "$results/$layer.tap" "not ok" "$name" "${why:+$why; }see $log"
+	return 1
 }
 finish() {
+	tap_close "$results"/*.tap
 	say "total time $(( $(date +%s) - start ))s"
 	exec "$top/scripts/summary.sh" "$results"
 }
 
-"$top/scripts/deps.sh"
-step series "patches/series applies with git am" "$results/tree.log" "$top/scripts/tree.sh" || finish
-step build "arm64 test kernel builds" "$results/build-kernel.log" \
-	"$top/scripts/build-kernel.sh" kernel "$top/config/kvm.config" "$top/config/series.config" || finish
-step build "KVM selftests build" "$results/build-selftests.log" "$top/scripts/build-selftests.sh" kernel || finish
+step series "patches/series applies with git am" "$results/tree.log" need tree || finish
+step build "arm64 test kernel builds" "$results/build-kernel.log" need kernel || finish
+step build "KVM selftests build" "$results/build-selftests.log" need selftests || finish
+step build "example VMM builds" "$results/build-vmm.log" need vmm || finish
 
-step build "example VMM builds" "$results/build-vmm.log" "$top/scripts/build-vmm.sh" kernel || finish
-
-# vm_layer LAYER LIST-FILES... : boots the kernel $vm_kernel (a build under
-# build/out) on the tests of the lists (only T's, if T is set) and turns the
-# console into LAYER.tap.
-vm_kernel=kernel
+# vm_layer [--icount] [--nokunit] LAYER KERNEL LIST...: boots
+# the kernel KERNEL (scripts/lib.sh) on the tests of the LISTs (only T's,
+# if T is set) and records their cases in LAYER.tap (KUnit's in its KUnit
+# layer).  --icount: deterministic guest time (QEMU -icount shift=0);
+# --nokunit: KUnit's results are not reported (a second boot).
 vm_layer() {
-	local layer=$1 list=$results/$1.list limit skips=()
-	shift
-	cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' > "$list"
+	local icount='' vm_args=() extras=() skips=() layer kernel list limit prog
+	while [ "${1#--}" != "$1" ]; do
+		case $1 in
+		--icount) icount=0 ;;
+		--nokunit) vm_args+=(hvc.nokunit) ;;
+		esac
+		shift
+	done
+	layer=$1 kernel=$2
+	shift 2
+	list=$results/$layer.list
+	list_lines "$@" > "$list"
 	if [ -n "${T:-}" ]; then
-		awk -v t="$T" '$2 == t || $2 ~ ("/" t "$")' "$list" > "$list.one"
+		list_select "$T" < "$list" > "$list.one"
 		mv "$list.one" "$list"
 		[ -s "$list" ] || return 0
 	elif [ "$layer" = kselftest ]; then
@@ -70,30 +77,31 @@ vm_layer() {
 	elif [ "$layer" = debug-kselftest ]; then
 		skips=("$top/tests/debug-skip.list")
 	fi
-	"$top/scripts/initramfs.sh" "$out/$layer.cpio.gz" "$list" "$out/kernel-selftests" \
-		"$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$out/kernel/arch/arm64/boot/Image"
+	# Tests not run here, with their reason: skipped cases.
+	[ ${#skips[@]} -eq 0 ] || list_lines "${skips[@]}" | while IFS=: read -r prog why; do
+		tap_case "$results/$layer.tap" skip "$prog" "${why# }"
+	done
+	# The example VMM boots the test kernel's Image as its L2 guest.
+	awk '$2 == "vmm" {f = 1} END {exit !f}' "$list" &&
+		extras=("$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$(image kernel)")
+	"$top/scripts/initramfs.sh" "$out/$layer.cpio.gz" "$list" "$selftests" "${extras[@]}"
 	limit=$(awk '{s += $1} END {print s + 180}' "$list")
-	say "booting the $vm_kernel kernel for $layer: $(wc -l < "$list") tests (at most ${limit}s)"
-	HVC_TAG="$layer: " "$top/scripts/run-vm.sh" "$out/$vm_kernel/arch/arm64/boot/Image" \
+	say "booting kernel '$kernel' for $layer: $(wc -l < "$list") tests (at most ${limit}s)"
+	HVC_TAG="$layer: " HVC_ICOUNT=$icount "$top/scripts/run-vm.sh" "$(image "$kernel")" \
 		"$out/$layer.cpio.gz" "$results/$layer-console.log" "$limit" "${vm_args[@]}"
-	"$top/scripts/console-to-tap.py" "$results/$layer-console.log" "$layer" "$results" \
-		"${skips[@]}"
+	"$top/scripts/console-cases.py" "$results/$layer-console.log" "$layer" |
+		tap_import "$results"
 }
-
-if [ -n "${T:-}" ] && ! cat "$top"/tests/*.list | grep -v '^#' |
-	awk -v t="$T" '$2 == t || $2 ~ ("/" t "$") {f = 1} END {exit !f}'; then
-	die "T=$T names no test of tests/*.list"
-fi
 
 # From here on two lanes run at the same time, each line of their output
 # prefixed with the lane's name.  "vms" boots one VM after the other: a VM
 # is mostly one busy host thread, and two VMs at once on two cores slow
 # each other's vCPUs (spinning, IPIs) far more than they gain.  "builds"
-# builds the debug kernel and then runs the gates, under SCHED_IDLE: it
-# gets only the CPU time the VM leaves, whose vCPU threads would otherwise
-# wait for a core at each wake-up (set_memory_region_test on the debug
-# kernel: 72 s alone, 147 s beside a build niced to 10).  A lane that
-# stops half-way is a failed case of the layer "harness".
+# builds the debug kernel and then runs the gates, under
+# SCHED_IDLE: it gets only the CPU time the VM leaves, whose vCPU threads
+# would otherwise wait for a core at each wake-up (set_memory_region_test
+# on the debug kernel: 72 s alone, 147 s beside a build niced to 10).  A
+# lane that stops half-way is a failed case of the layer "harness".
 # lane NAME CMD...
 lane_pids=() lane_names=()
 lane() {
@@ -106,69 +114,72 @@ wait_lanes() {
 	local i
 	for i in "${!lane_pids[@]}"; do
 		wait "${lane_pids[$i]}" ||
-			record harness "not ok" "lane ${lane_names[$i]} ran to the end" "see its output above"
+			tap_case "$results/harness.tap" "not ok" "lane ${lane_names[$i]} ran to the end" \
+				"see its output above"
 	done
 }
 
-# The debug kernel (config/debug.config: lockdep, RCU checking, KASAN,
-# UBSAN, kmemleak, list and object debugging) runs KUnit, the series' tests
-# and the no-regression list again; any report on the console is a failed
+# The kernels the builds lane builds for the vms lane, each announced in
+# build/results/.ready-<kernel> as "ok" or "failed".  The debug kernel
+# (config/debug.config: lockdep, RCU checking, KASAN, UBSAN, kmemleak, list
+# and object debugging) runs KUnit, the series' tests and the
+# no-regression list again, and any report on the console is a failed
 # case.  With T (one test), only if DEBUG=1 asks for it too.
 debug=true
 [ -z "${T:-}" ] || [ "${DEBUG:-0}" = 1 ] || debug=false
-debug_built=$results/.debug-built
-rm -f "$debug_built"
+rm -f "$results"/.ready-*
+
+# build_for_vms KERNEL CASE: builds the kernel KERNEL as a case of "build".
+build_for_vms() {
+	local state=failed
+	step build "$2" "$results/build-$1.log" need "$1" && state=ok
+	echo "$state" > "$results/.ready-$1"
+}
+# await KERNEL: waits for the builds lane to build KERNEL; fails if it
+# could not (its build case says why).
+await() {
+	while [ ! -s "$results/.ready-$1" ]; do
+		kill -0 "$builds_pid" 2>/dev/null || return 1
+		sleep 2
+	done
+	[ "$(cat "$results/.ready-$1")" = ok ]
+}
 
 builds() {
 	chrt --idle -p 0 "$BASHPID"
 	if $debug; then
 		# Every program of the other lists runs there or is skipped with a reason.
-		programs() { cat "$@" | grep -v -e '^#' -e '^[[:space:]]*$' | awk '{print $2}' | sort -u; }
-		missing=$(comm -23 <(programs "$top/tests/kselftests.list" "$top/tests/series.list" \
-			"$top/tests/icount.list") <({ programs "$top/tests/debug.list"
-			grep -v '^#' "$top/tests/debug-skip.list" | cut -d: -f1; } | sort -u))
+		missing=$(comm -23 <(list_programs "$top"/tests/{kselftests,series,icount}.list) \
+			<({ list_programs "$top/tests/debug.list"
+			    list_lines "$top/tests/debug-skip.list" | cut -d: -f1; } | sort -u))
 		if [ -n "$missing" ]; then
-			echo failed > "$debug_built"
+			echo failed > "$results/.ready-debug"
 			die "tests/debug.list lacks (and debug-skip.list does not skip): $missing"
 		fi
-		if step build "arm64 debug kernel builds" "$results/build-debug.log" \
-			"$top/scripts/build-kernel.sh" debug "$top/config/kvm.config" \
-			"$top/config/series.config" "$top/config/debug.config"; then
-			echo ok > "$debug_built"
-		else
-			echo failed > "$debug_built"
-		fi
+		build_for_vms debug "arm64 debug kernel builds"
 	fi
-	# The mergeability gates (checkpatch, maintainers, round trip, x86, W=1,
-	# sparse, clang, other configs, UAPI, docs): not when one test was asked
-	# for.  Bisectability, which checks out older commits of the tree and
-	# rebuilds the test kernel in place, runs once both lanes are done.
+	# The mergeability gates: not when one test was asked for.
 	[ -n "${T:-}" ] || "$top/scripts/gates.sh" "$results"
 }
 
 vms() {
-	# KUnit, the no-regression list, the series' own tests and the VMM ...
-	vm_args=()
-	vm_layer kselftest "$top/tests/kselftests.list" "$top/tests/series.list" "$top/tests/vmm.list"
+	# KUnit, the no-regression list, the series' tests and the VMM ...
+	vm_layer kselftest kernel "$top"/tests/{kselftests,series,vmm}.list
 	# ... the tests that need deterministic guest time, in a second boot ...
-	vm_args=(hvc.nokunit)
-	HVC_ICOUNT=0 vm_layer kselftest-icount "$top/tests/icount.list"
+	vm_layer --icount --nokunit kselftest-icount kernel "$top/tests/icount.list"
 	# ... and the debug kernel, once the other lane has built it.
-	$debug || return 0
-	while [ ! -s "$debug_built" ]; do
-		kill -0 "$builds_pid" 2>/dev/null || return 1
-		sleep 2
-	done
-	[ "$(cat "$debug_built")" = ok ] || return 0
-	vm_args=() vm_kernel=debug
-	vm_layer debug-kselftest "$top/tests/debug.list"
+	if $debug && await debug; then
+		vm_layer debug-kselftest debug "$top/tests/debug.list"
+	fi
 }
 
 lane builds builds
 builds_pid=${lane_pids[0]}
 lane vms vms
 wait_lanes
-if [ -z "${T:-}" ] && ! "$top/scripts/gates.sh" "$results" bisect; then
-	record gates "not ok" "bisectability gate ran to the end" "see its output above"
+# Bisectability checks older commits out in the tree and rebuilds the test
+# kernel in place: once nothing else uses them.
+if [ -z "${T:-}" ] && ! "$top/scripts/bisect.sh" "$results"; then
+	tap_case "$results/harness.tap" "not ok" "scripts/bisect.sh ran to the end" "see its output above"
 fi
 finish

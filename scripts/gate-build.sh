@@ -1,5 +1,5 @@
 #!/bin/bash
-# usage: scripts/gate-build.sh clang|nokvm|debian
+# usage: scripts/gate-build.sh clang|nokvm|debian|x86
 # Builds the patched tree the ways the kernel test robot and distributions
 # do, each out of tree in build/out/gate-<mode>:
 #   clang   the arm64 test kernel with LLVM=1 (clang, lld, LLVM binutils);
@@ -7,11 +7,17 @@
 #   nokvm   the arm64 test kernel config with CONFIG_KVM=n (the series'
 #           headers must not break the rest of the kernel);
 #   debian  arch/arm64/kvm/ with Debian's own arm64 kernel config
-#           (linux-config-6.1, fetched for arm64 from the archive).
+#           (linux-config-6.1, fetched for arm64 from the archive);
+#   x86     arch/x86/kvm/ for x86_64 (x86_64_defconfig plus KVM, Intel and
+#           AMD): the series changes the KVM_EXIT_HYPERCALL layout that x86
+#           shares.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mode=${1:?usage: $0 clang|nokvm|debian}
+usage="usage: $0 clang|nokvm|debian|x86"
+[ $# -eq 1 ] || die "$usage"
+mode=$1
+need tree
 o=$out/gate-$mode
 log=$o.log
 mkdir -p "$o"
@@ -21,7 +27,7 @@ clang)
 	# ccache in front of clang: kbuild's LLVM=1 sets CC and HOSTCC to clang,
 	# overridden here.
 	llvm=(LLVM=1 HOSTCC="ccache clang" CC="ccache clang")
-	configure "$o" "$tree" "$top/config/kvm.config" "$top/config/series.config"
+	configure "$o" "$tree" "${test_config[@]}"
 	make -s -C "$tree" O="$o" "${llvm[@]}" olddefconfig
 	grep -q '^CONFIG_CC_IS_CLANG=y' "$o/.config" || die "the clang config is not a clang one"
 	say "building the arm64 test kernel with LLVM=1 in $o"
@@ -57,8 +63,22 @@ debian)
 	make -C "$tree" O="$o" "${kcc[@]}" -j"$jobs" arch/arm64/kvm/ > "$log" 2>&1 ||
 		{ tail -n 30 "$log"; die "arch/arm64/kvm/ with Debian's config failed: see $log"; }
 	;;
+x86)
+	x86=(ARCH=x86_64 CROSS_COMPILE= HOSTCC="ccache gcc" CC="ccache gcc")
+	if [ ! -f "$o/.config" ]; then
+		say "configuring x86_64 defconfig + KVM in $o"
+		make -s -C "$tree" O="$o" "${x86[@]}" x86_64_defconfig
+		"$tree/scripts/config" --file "$o/.config" -e VIRTUALIZATION -e KVM \
+			-e KVM_INTEL -e KVM_AMD
+		make -s -C "$tree" O="$o" "${x86[@]}" olddefconfig
+	fi
+	grep -qx 'CONFIG_KVM=[ym]' "$o/.config" || die "x86 config has no KVM: see $o/.config"
+	say "building arch/x86/kvm/ for x86_64 in $o"
+	make -C "$tree" O="$o" "${x86[@]}" -j"$jobs" arch/x86/kvm/ > "$log" 2>&1 ||
+		{ tail -n 30 "$log"; die "arch/x86/kvm/ for x86_64 failed: see $log"; }
+	;;
 *)
-	die "usage: $0 clang|nokvm|debian"
+	die "$usage"
 	;;
 esac
 say "$mode: built, log in $log"

@@ -11,6 +11,7 @@ set -euo pipefail
 export LC_ALL=C
 logs=${1:?usage: $0 LOG-DIR}
 mkdir -p "$logs"
+need tree
 base_tree
 
 # render SIDE SRC: the normalised warnings of SIDE's Documentation/virt.

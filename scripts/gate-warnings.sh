@@ -20,6 +20,7 @@ sparse) flags=(C=2) ;;
 *) die "usage: $0 w1|sparse LOG-DIR" ;;
 esac
 mkdir -p "$logs"
+need tree
 base_tree
 
 mapfile -t srcs < <(git -C "$tree" diff --name-only --diff-filter=AM base..HEAD -- \
@@ -45,8 +46,8 @@ warnings() {
 			-e 's#:[0-9]+(:[0-9]+)?: #: #' | sort
 }
 
-warnings base "$work/linux-base" "$top/config/kvm.config" > "$logs/$mode-base.txt"
-warnings series "$tree" "$top/config/kvm.config" "$top/config/series.config" > "$logs/$mode-series.txt"
+warnings base "$work/linux-base" "${base_config[@]}" > "$logs/$mode-base.txt"
+warnings series "$tree" "${test_config[@]}" > "$logs/$mode-series.txt"
 comm -13 "$logs/$mode-base.txt" "$logs/$mode-series.txt" > "$logs/$mode-new.txt"
 say "$mode: $(wc -l < "$logs/$mode-base.txt") warnings on the base, $(wc -l < "$logs/$mode-series.txt") with the series, $(wc -l < "$logs/$mode-new.txt") new"
 if [ -s "$logs/$mode-new.txt" ]; then

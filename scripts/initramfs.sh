@@ -15,7 +15,7 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{tests,proc,sys,dev,tmp,bin}
 ${CROSS_COMPILE}gcc -static -O2 -Wall -Wextra -Werror -o "$root/init" "$top/init/init.c"
-grep -v -e '^#' -e '^[[:space:]]*$' "$list" > "$root/tests/list" || true
+list_lines "$list" > "$root/tests/list"
 for f in "$@"; do cp "$f" "$root/tests/"; done
 while read -r _ prog _; do
 	[ -e "$root/tests/$prog" ] && continue

@@ -8,12 +8,13 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+need deps
 tarball=/usr/src/linux-source-6.1.tar.xz
 series=$top/patches/series
 [ -f "$tarball" ] || die "$tarball missing: run scripts/deps.sh (apt-get install linux-source-6.1)"
 
 patch_ids() { git patch-id --stable | awk '{print $1}' | sort; }
-series_files() { grep -v -e '^#' -e '^[[:space:]]*$' "$series" 2>/dev/null || true; }
+series_files() { [ ! -f "$series" ] || list_lines "$series"; }
 
 # The committed base is kept as a bare repository in the cache directory,
 # one per linux-source-6.1 version: another clone of this repository gets

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""usage: scripts/console-to-tap.py CONSOLE-LOG LAYER OUT-DIR [SKIP-LIST...]
+"""usage: scripts/console-cases.py CONSOLE-LOG LAYER
 
 Turns the console log of a test VM (see init/init.c for its markers) into
-TAP, one line per test case:
+test cases, printed one a line as "LAYER<tab>STATUS<tab>NAME<tab>COMMENT"
+(STATUS: ok, not ok or skip) for scripts/lib.sh's tap_import to write:
 
 - a test that prints TAP itself (ksft_*) gives one case per result line,
   plus a failed case if its exit status disagrees with its results;
@@ -11,15 +12,12 @@ TAP, one line per test case:
 - a kernel splat (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, RCU stall,
   kmemleak) is a failed case naming the test that was running;
 - a log without "@@@ ALL DONE" (hang, panic) is a failed case;
-- each "<program>: <reason>" line of a SKIP-LIST is a skipped case;
 - the blocks named kunit/<suite> hold KUnit's KTAP: each test case (first
-  nesting level) is a case of the layer "kunit" instead; failures that the
-  suite's summary counts but whose result lines were lost (debugfs keeps
-  512 bytes of log per case in 6.1) are failed cases too, named after the
-  cases that reported a failed expectation.
-
-It writes OUT-DIR/LAYER.tap and, if KUnit ran, OUT-DIR/kunit.tap (or
-PREFIX-kunit.tap for a LAYER named PREFIX-...).
+  nesting level) is a case of the layer "kunit" instead (PREFIX-kunit for
+  a LAYER named PREFIX-...); failures that the suite's summary counts but
+  whose result lines were lost (debugfs keeps 512 bytes of log per case in
+  6.1) are failed cases too, named after the cases that reported a failed
+  expectation.
 """
 import re
 import sys
@@ -45,24 +43,16 @@ SPLATS = [
 
 
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    if len(args) != 2:
         sys.exit(__doc__)
-    log, layer, outdir = sys.argv[1:4]
+    log, layer = args
     prefix = layer.rpartition('-')[0]
     kunit_layer = (prefix + '-kunit') if prefix else 'kunit'
     layers = {layer: []}    # layer -> [(status, name, comment)]: ok / not ok / skip
 
     def add(status, name, comment='', to=layer):
         layers.setdefault(to, []).append((status, name, comment))
-
-    for path in sys.argv[4:]:
-        with open(path) as f:
-            for line in f:
-                line = line.strip()
-                if not line or line.startswith('#'):
-                    continue
-                prog, _, reason = line.partition(':')
-                add('skip', prog.strip(), reason.strip())
 
     current = None
     results = {'ok': 0, 'not ok': 0}
@@ -173,14 +163,9 @@ def main():
         add('not ok', layer + ': VM run', 'no "@@@ ALL DONE": hang, panic or timeout; see ' + log)
 
     for name, cases in layers.items():
-        with open('%s/%s.tap' % (outdir, name), 'w') as f:
-            f.write('TAP version 13\n1..%d\n' % len(cases))
-            for i, (status, case, comment) in enumerate(cases, 1):
-                if status == 'skip':
-                    f.write('ok %d %s # SKIP %s\n' % (i, case, comment))
-                else:
-                    f.write('%s %d %s%s\n' % (status, i, case,
-                                              (' # ' + comment) if comment else ''))
+        for status, case, comment in cases:
+            print('\t'.join((x or '').replace('\t', ' ')
+                            for x in (name, status, case, comment)))
 
 
 if __name__ == '__main__':
