@@ -52,4 +52,4 @@ bench: kernel
 	scripts/bench.sh
 
 clean:
-	rm -rf build/out build/results
+	rm -rf build/out build/results build/mainline

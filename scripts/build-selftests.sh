@@ -3,7 +3,8 @@
 # Builds, statically for arm64, the tree's KVM selftests that the test lists
 # name (tests/kselftests.list, series.list, icount.list), against the test
 # kernel's UAPI headers (build/out/kernel/usr), into
-# build/out/kernel-selftests.
+# build/out/kernel-selftests.  Mainline's tests (tests/mainline.list) are
+# scripts/build-mainline-tests.sh's.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

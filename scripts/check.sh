@@ -3,10 +3,11 @@
 #   T=<program>   run only that VM test (e.g. T=aarch64/psci_test or T=psci_test)
 #   DEBUG=1       with T, run it on the debug kernel too
 # Runs every test layer: the series applies; the test kernel, the KVM
-# selftests and the example VMM build; in the test VM, KUnit, the
-# selftests (the 6.1 no-regression list and the series' own) and the
-# example VMM booting an SMP L2 Linux with PSCI in userspace pass; on the
-# debug kernel the tests (the VMM aside) pass without a kernel report; the mergeability gates (scripts/gates.sh) and
+# selftests, mainline's smccc_filter and the example VMM build; in the test
+# VM, KUnit, the selftests (the 6.1 no-regression list, the series' own,
+# mainline's) and the example VMM booting an SMP L2 Linux with PSCI in
+# userspace pass; on the debug kernel the tests (the VMM aside) pass
+# without a kernel report; the mergeability gates (scripts/gates.sh) and
 # bisectability (scripts/bisect.sh) pass.  Once the test kernel is built,
 # the VMs and the other builds run in two lanes at the same time.  Each
 # layer's cases go to build/results/<layer>.tap, logs beside them; the last
@@ -18,7 +19,7 @@ start=$(date +%s)
 rm -rf "$results"
 mkdir -p "$results"
 
-if [ -n "${T:-}" ] && [ -z "$(list_lines "$top"/tests/{kselftests,series,vmm,icount}.list |
+if [ -n "${T:-}" ] && [ -z "$(list_lines "$top"/tests/{kselftests,series,mainline,vmm,icount}.list |
 	list_select "$T")" ]; then
 	die "T=$T names no test of tests/*.list"
 fi
@@ -48,6 +49,9 @@ finish() {
 step series "patches/series applies with git am" "$results/tree.log" need tree || finish
 step build "arm64 test kernel builds" "$results/build-kernel.log" need kernel || finish
 step build "KVM selftests build" "$results/build-selftests.log" need selftests || finish
+# Not fatal: the VM layers report it as a failed case each.
+step build "mainline's $(list_programs "$top/tests/mainline.list" | xargs) (linux-source-6.12) builds against the 6.1 selftest library" \
+	"$results/build-mainline.log" need mainline || true
 step build "example VMM builds" "$results/build-vmm.log" need vmm || finish
 
 # vm_layer [--icount] [--nokunit] LAYER KERNEL LIST...: boots
@@ -81,6 +85,13 @@ vm_layer() {
 	[ ${#skips[@]} -eq 0 ] || list_lines "${skips[@]}" | while IFS=: read -r prog why; do
 		tap_case "$results/$layer.tap" skip "$prog" "${why# }"
 	done
+	# A test whose build failed (a case of the layer "build") fails here too.
+	list_built < "$list" > "$list.built"
+	while read -r _ prog _; do
+		tap_case "$results/$layer.tap" "not ok" "$prog" "not built: see build.tap"
+	done < <(grep -vxF -f "$list.built" "$list" || true)
+	mv "$list.built" "$list"
+	[ -s "$list" ] || return 0
 	# The example VMM boots the test kernel's Image as its L2 guest.
 	awk '$2 == "vmm" {f = 1} END {exit !f}' "$list" &&
 		extras=("$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$(image kernel)")
@@ -149,7 +160,7 @@ builds() {
 	chrt --idle -p 0 "$BASHPID"
 	if $debug; then
 		# Every program of the other lists runs there or is skipped with a reason.
-		missing=$(comm -23 <(list_programs "$top"/tests/{kselftests,series,icount}.list) \
+		missing=$(comm -23 <(list_programs "$top"/tests/{kselftests,series,mainline,icount}.list) \
 			<({ list_programs "$top/tests/debug.list"
 			    list_lines "$top/tests/debug-skip.list" | cut -d: -f1; } | sort -u))
 		if [ -n "$missing" ]; then
@@ -163,8 +174,9 @@ builds() {
 }
 
 vms() {
-	# KUnit, the no-regression list, the series' tests and the VMM ...
-	vm_layer kselftest kernel "$top"/tests/{kselftests,series,vmm}.list
+	# KUnit, the no-regression list, the series' and mainline's tests and
+	# the VMM ...
+	vm_layer kselftest kernel "$top"/tests/{kselftests,series,mainline,vmm}.list
 	# ... the tests that need deterministic guest time, in a second boot ...
 	vm_layer --icount --nokunit kselftest-icount kernel "$top/tests/icount.list"
 	# ... and the debug kernel, once the other lane has built it.

@@ -1,9 +1,12 @@
 #!/bin/bash
 # usage: scripts/deps.sh
-# Installs the Debian packages the harness needs, if any is missing.
+# Installs the Debian packages the harness needs, if any is missing:
+# linux-source-6.1 is the kernel the series applies to; linux-source-6.12
+# holds mainline's selftest of the SMCCC filter ABI the series implements
+# (scripts/build-mainline-tests.sh).
 set -euo pipefail
 
-pkgs=(linux-source-6.1 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+pkgs=(linux-source-6.1 linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-arm flex bison bc libssl-dev libelf-dev ccache cpio
       sparse perl xz-utils git make gcc libc6-dev python3 rsync kmod
       clang lld llvm python3-sphinx)

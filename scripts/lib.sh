@@ -59,7 +59,7 @@ image() { echo "$out/$1/arch/arm64/boot/Image"; }
 # scripts a target runs share the list of what is done (HVC_DONE).
 #   deps  the Debian packages          tree      build/linux, series applied
 #   kernel, debug  the kernels         selftests the tree's KVM selftests
-#   vmm  the example VMM
+#   mainline  mainline's selftests (tests/mainline.list)   vmm  the example VMM
 need() {
 	local what
 	for what; do
@@ -69,6 +69,7 @@ need() {
 		tree) "$top/scripts/tree.sh" ;;
 		kernel | debug) "$top/scripts/build-kernel.sh" "$what" ;;
 		selftests) "$top/scripts/build-selftests.sh" ;;
+		mainline) "$top/scripts/build-mainline-tests.sh" ;;
 		vmm) "$top/scripts/build-vmm.sh" ;;
 		*) die "need: nothing called $what" ;;
 		esac || return
@@ -84,6 +85,9 @@ need() {
 list_lines() { [ $# -eq 0 ] || cat "$@" | grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' || true; }
 # list_programs TEST-LIST...: the programs of the test lists, each once.
 list_programs() { list_lines "$@" | awk '{print $2}' | sort -u; }
+# list_built: the test-list entries (on stdin) whose program is built in
+# build/out/kernel-selftests, and the example VMM's.
+list_built() { awk -v d="$selftests/" '$2 == "vmm" || system("test -x " d $2) == 0'; }
 # list_select TEST: the test-list entries (on stdin) of the program TEST,
 # named by its path (aarch64/psci_test) or its file name (psci_test).
 list_select() { awk -v t="$1" '$2 == t || $2 ~ ("/" t "$")'; }

@@ -1,22 +1,23 @@
 #!/bin/bash
 # usage: scripts/shell.sh            boot the test kernel into a busybox shell
 #        T=<test> scripts/shell.sh   boot it and run only that VM test, console shown
-# Builds what is not up to date (the test kernel, the selftests, the
-# example VMM) first.  The tests are in /tests (see
+# Builds what is not up to date (the test kernel, the selftests, mainline's
+# if they build, the example VMM) first.  The tests are in /tests (see
 # /tests/list); leave the shell with "poweroff -f".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 0 ] || die "usage: [T=<test>] $0"
 need selftests vmm
+need mainline || say "mainline's tests did not build: they are left out (see above)"
 list=$results/shell.list
 mkdir -p "$results"
-list_lines "$top"/tests/{kselftests,series,vmm}.list > "$list"
+list_lines "$top"/tests/{kselftests,series,mainline,vmm}.list | list_built > "$list"
 extras=("$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$(image kernel)")
 
 if [ -n "${T:-}" ]; then
 	list_select "$T" < "$list" > "$list.one"
-	[ -s "$list.one" ] || die "T=$T names no test of tests/*.list"
+	[ -s "$list.one" ] || die "T=$T names no test built from tests/*.list"
 	"$top/scripts/initramfs.sh" "$out/shell.cpio.gz" "$list.one" "$selftests" "${extras[@]}"
 	HVC_SHOW_CONSOLE=1 exec "$top/scripts/run-vm.sh" "$(image kernel)" "$out/shell.cpio.gz" \
 		"$results/shell-console.log" 3600
