@@ -4,7 +4,8 @@
 # and installs its UAPI headers under that build directory.  The kernels
 # scripts/lib.sh names have their own config fragments: kernel (the
 # default), the test kernel; debug, the test kernel with the kernel's own
-# checkers.  FRAGMENTs, if given, replace the named kernel's (allnoconfig +
+# checkers; base, the unpatched tree (tag "base") with the test kernel's
+# config.  FRAGMENTs, if given, replace the named kernel's (allnoconfig +
 # FRAGMENTs).  Reuses an existing build: only what changed is rebuilt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -16,13 +17,16 @@ if [ ${#frags[@]} -eq 0 ]; then
 	case $name in
 	kernel) frags=("${test_config[@]}") ;;
 	debug) frags=("${debug_config[@]}") ;;
-	*) die "usage: $0 [kernel|debug] | NAME FRAGMENT..." ;;
+	base) frags=("${base_config[@]}") ;;
+	*) die "usage: $0 [kernel|debug|base] | NAME FRAGMENT..." ;;
 	esac
 fi
-# HVC_SRC: another source tree (the unpatched base, for the benchmark).
-src=${HVC_SRC:-$tree}
-[ -n "${HVC_SRC:-}" ] || need tree
-[ -e "$src/.git" ] || die "no kernel tree at $src: run make tree first"
+need tree
+src=$tree
+if [ "$name" = base ]; then
+	base_tree
+	src=$base_src
+fi
 o=$out/$name
 
 # allnoconfig + fragments keeps the build small; every symbol the fragments

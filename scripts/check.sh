@@ -2,11 +2,13 @@
 # usage: scripts/check.sh
 #   T=<program>   run only that VM test (e.g. T=aarch64/psci_test or T=psci_test)
 #   DEBUG=1       with T, run it on the debug kernel too
-# Runs every test layer: the series applies; the test kernel, the KVM
-# selftests, mainline's smccc_filter and the example VMM build; in the test
-# VM, KUnit, the selftests (the 6.1 no-regression list, the series' own,
-# mainline's) and the example VMM booting an SMP L2 Linux with PSCI in
-# userspace pass; on the debug kernel the tests (the VMM aside) pass
+#   BASE=1        with T, check that it skips on the unpatched kernel too
+# Runs every test layer (TESTING.md): the series applies; the test kernel,
+# the KVM selftests, mainline's smccc_filter and the example VMM build; in
+# the test VM, KUnit, the selftests (the 6.1 no-regression list, the
+# series' own, mainline's) and the example VMM booting an SMP L2 Linux with
+# PSCI in userspace pass; on the unpatched base kernel the series' tests
+# and mainline's skip; on the debug kernel the tests (the VMM aside) pass
 # without a kernel report; the mergeability gates (scripts/gates.sh) and
 # bisectability (scripts/bisect.sh) pass.  Once the test kernel is built,
 # the VMs and the other builds run in two lanes at the same time.  Each
@@ -54,17 +56,19 @@ step build "mainline's $(list_programs "$top/tests/mainline.list" | xargs) (linu
 	"$results/build-mainline.log" need mainline || true
 step build "example VMM builds" "$results/build-vmm.log" need vmm || finish
 
-# vm_layer [--icount] [--nokunit] LAYER KERNEL LIST...: boots
+# vm_layer [--icount] [--nokunit] [--must-skip] LAYER KERNEL LIST...: boots
 # the kernel KERNEL (scripts/lib.sh) on the tests of the LISTs (only T's,
 # if T is set) and records their cases in LAYER.tap (KUnit's in its KUnit
 # layer).  --icount: deterministic guest time (QEMU -icount shift=0);
-# --nokunit: KUnit's results are not reported (a second boot).
+# --nokunit: KUnit's results are not reported (a second boot); --must-skip:
+# every test must skip (scripts/console-cases.py).
 vm_layer() {
-	local icount='' vm_args=() extras=() skips=() layer kernel list limit prog
+	local icount='' must_skip=() vm_args=() extras=() skips=() layer kernel list limit prog
 	while [ "${1#--}" != "$1" ]; do
 		case $1 in
 		--icount) icount=0 ;;
 		--nokunit) vm_args+=(hvc.nokunit) ;;
+		--must-skip) must_skip=(--must-skip) ;;
 		esac
 		shift
 	done
@@ -88,6 +92,7 @@ vm_layer() {
 	# A test whose build failed (a case of the layer "build") fails here too.
 	list_built < "$list" > "$list.built"
 	while read -r _ prog _; do
+		[ ${#must_skip[@]} -eq 0 ] || prog="$prog skips on the unpatched kernel"
 		tap_case "$results/$layer.tap" "not ok" "$prog" "not built: see build.tap"
 	done < <(grep -vxF -f "$list.built" "$list" || true)
 	mv "$list.built" "$list"
@@ -100,7 +105,7 @@ vm_layer() {
 	say "booting kernel '$kernel' for $layer: $(wc -l < "$list") tests (at most ${limit}s)"
 	HVC_TAG="$layer: " HVC_ICOUNT=$icount "$top/scripts/run-vm.sh" "$(image "$kernel")" \
 		"$out/$layer.cpio.gz" "$results/$layer-console.log" "$limit" "${vm_args[@]}"
-	"$top/scripts/console-cases.py" "$results/$layer-console.log" "$layer" |
+	"$top/scripts/console-cases.py" "${must_skip[@]}" "$results/$layer-console.log" "$layer" |
 		tap_import "$results"
 }
 
@@ -108,7 +113,7 @@ vm_layer() {
 # prefixed with the lane's name.  "vms" boots one VM after the other: a VM
 # is mostly one busy host thread, and two VMs at once on two cores slow
 # each other's vCPUs (spinning, IPIs) far more than they gain.  "builds"
-# builds the debug kernel and then runs the gates, under
+# builds the base and debug kernels and then runs the gates, under
 # SCHED_IDLE: it gets only the CPU time the VM leaves, whose vCPU threads
 # would otherwise wait for a core at each wake-up (set_memory_region_test
 # on the debug kernel: 72 s alone, 147 s beside a build niced to 10).  A
@@ -131,13 +136,18 @@ wait_lanes() {
 }
 
 # The kernels the builds lane builds for the vms lane, each announced in
-# build/results/.ready-<kernel> as "ok" or "failed".  The debug kernel
-# (config/debug.config: lockdep, RCU checking, KASAN, UBSAN, kmemleak, list
-# and object debugging) runs KUnit, the series' tests and the
-# no-regression list again, and any report on the console is a failed
-# case.  With T (one test), only if DEBUG=1 asks for it too.
-debug=true
-[ -z "${T:-}" ] || [ "${DEBUG:-0}" = 1 ] || debug=false
+# build/results/.ready-<kernel> as "ok" or "failed".  The unpatched base
+# kernel boots the series' and mainline's tests, which must skip there;
+# the debug kernel (config/debug.config: lockdep, RCU checking, KASAN,
+# UBSAN, kmemleak, list and object debugging) runs KUnit, the series' tests
+# and the no-regression list again, and any report on the console is a
+# failed case.  With T (one test), each only if asked for (BASE=1, DEBUG=1).
+base=true debug=true
+if [ -n "${T:-}" ]; then
+	[ "${BASE:-0}" = 1 ] && [ -n "$(list_lines "$top"/tests/{series,mainline}.list | list_select "$T")" ] ||
+		base=false
+	[ "${DEBUG:-0}" = 1 ] || debug=false
+fi
 rm -f "$results"/.ready-*
 
 # build_for_vms KERNEL CASE: builds the kernel KERNEL as a case of "build".
@@ -158,6 +168,7 @@ await() {
 
 builds() {
 	chrt --idle -p 0 "$BASHPID"
+	! $base || build_for_vms base "unpatched base kernel (tag base, config/kvm.config) builds"
 	if $debug; then
 		# Every program of the other lists runs there or is skipped with a reason.
 		missing=$(comm -23 <(list_programs "$top"/tests/{kselftests,series,mainline,icount}.list) \
@@ -179,7 +190,11 @@ vms() {
 	vm_layer kselftest kernel "$top"/tests/{kselftests,series,mainline,vmm}.list
 	# ... the tests that need deterministic guest time, in a second boot ...
 	vm_layer --icount --nokunit kselftest-icount kernel "$top/tests/icount.list"
-	# ... and the debug kernel, once the other lane has built it.
+	# ... the base kernel and the debug kernel, once the other lane has
+	# built them.
+	if $base && await base; then
+		vm_layer --nokunit --must-skip base base "$top"/tests/{series,mainline}.list
+	fi
 	if $debug && await debug; then
 		vm_layer debug-kselftest debug "$top/tests/debug.list"
 	fi

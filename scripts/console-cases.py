@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""usage: scripts/console-cases.py CONSOLE-LOG LAYER
+"""usage: scripts/console-cases.py [--must-skip] CONSOLE-LOG LAYER
 
 Turns the console log of a test VM (see init/init.c for its markers) into
 test cases, printed one a line as "LAYER<tab>STATUS<tab>NAME<tab>COMMENT"
@@ -9,6 +9,9 @@ test cases, printed one a line as "LAYER<tab>STATUS<tab>NAME<tab>COMMENT"
   plus a failed case if its exit status disagrees with its results;
 - any other test is one case: exit 0 passes, 4 (KSFT_SKIP) skips, anything
   else, a signal or a timeout fails;
+- with --must-skip (a kernel without the feature the tests test), each
+  test is one case, "<test> skips on the unpatched kernel", which passes
+  only if the test exits 4 (KSFT_SKIP); passing or failing fails it;
 - a kernel splat (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, RCU stall,
   kmemleak) is a failed case naming the test that was running;
 - a log without "@@@ ALL DONE" (hang, panic) is a failed case;
@@ -44,6 +47,9 @@ SPLATS = [
 
 def main():
     args = sys.argv[1:]
+    must_skip = args[:1] == ['--must-skip']
+    if must_skip:
+        args = args[1:]
     if len(args) != 2:
         sys.exit(__doc__)
     log, layer = args
@@ -97,7 +103,17 @@ def main():
                 total = results['ok'] + results['not ok']
                 m = re.match(r'rc=(\d+)', end)
                 rc = int(m.group(1)) if m else None
-                if rc is None:
+                if must_skip:
+                    name = current + ' skips on the unpatched kernel'
+                    if rc == KSFT_SKIP:
+                        add('ok', name)
+                    elif rc == 0:
+                        add('not ok', name, 'it ran and passed (%s): it must skip (exit 4) '
+                            'on a kernel without the feature' % end)
+                    else:
+                        add('not ok', name, 'it failed (%s): it must skip (exit 4) '
+                            'on a kernel without the feature' % end)
+                elif rc is None:
                     add('not ok', current, end)
                 elif total == 0:
                     if rc == 0:
@@ -145,7 +161,7 @@ def main():
             continue
 
         m = TAP_RE.match(line)
-        if m and current:
+        if m and current and not must_skip:
             status, name, directive, why = m.groups()
             name = '%s: %s' % (current, name)
             if directive == 'SKIP':
@@ -158,7 +174,8 @@ def main():
                 add('not ok', name)
 
     if current:
-        add('not ok', current, 'no END marker: the VM died or hung while it ran')
+        add('not ok', current + (' skips on the unpatched kernel' if must_skip else ''),
+            'no END marker: the VM died or hung while it ran')
     if not done:
         add('not ok', layer + ': VM run', 'no "@@@ ALL DONE": hang, panic or timeout; see ' + log)
 

@@ -22,10 +22,10 @@ render() {
 	make -C "$src" O="$o" "${kcc[@]}" SPHINXDIRS=virt htmldocs > "$logs/docs-$side.log" 2>&1 ||
 		{ tail -n 20 "$logs/docs-$side.log"; die "$side: make htmldocs failed"; }
 	grep -E '(WARNING|ERROR|CRITICAL)' "$logs/docs-$side.log" |
-		sed -E -e "s#($tree|$work/linux-base)/##g" -e 's#:[0-9]+: #: #' | sort
+		sed -E -e "s#($tree|$base_src)/##g" -e 's#:[0-9]+: #: #' | sort
 }
 
-render base "$work/linux-base" > "$logs/docs-base.txt"
+render base "$base_src" > "$logs/docs-base.txt"
 render series "$tree" > "$logs/docs-series.txt"
 comm -13 "$logs/docs-base.txt" "$logs/docs-series.txt" > "$logs/docs-new.txt"
 page=$out/docs-series/Documentation/output/virt/kvm/devices/vm.html

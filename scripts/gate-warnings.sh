@@ -42,11 +42,11 @@ warnings() {
 		"${objs[@]}" > "$logs/$mode-$side.log" 2>&1 ||
 		{ tail -n 20 "$logs/$mode-$side.log"; die "$side: the build failed"; }
 	grep -E ': (warning|error):' "$logs/$mode-$side.log" |
-		sed -E -e "s#^($tree|$work/linux-base)/##" -e 's#^(\.\./)+(linux|linux-base)/##' \
+		sed -E -e "s#^($tree|$base_src)/##" -e 's#^(\.\./)+(base/)?linux/##' \
 			-e 's#:[0-9]+(:[0-9]+)?: #: #' | sort
 }
 
-warnings base "$work/linux-base" "${base_config[@]}" > "$logs/$mode-base.txt"
+warnings base "$base_src" "${base_config[@]}" > "$logs/$mode-base.txt"
 warnings series "$tree" "${test_config[@]}" > "$logs/$mode-series.txt"
 comm -13 "$logs/$mode-base.txt" "$logs/$mode-series.txt" > "$logs/$mode-new.txt"
 say "$mode: $(wc -l < "$logs/$mode-base.txt") warnings on the base, $(wc -l < "$logs/$mode-series.txt") with the series, $(wc -l < "$logs/$mode-new.txt") new"

@@ -34,19 +34,30 @@ log_error() { sed -n 's/^error: //p' "$1" | tail -n 1 | cut -c1-400; }
 # The kernels, by name, and their config fragments (allnoconfig + these):
 #   kernel  the test kernel, the series applied
 #   debug   the test kernel with the kernel's own checkers (lockdep, KASAN...)
-#   base    the test kernel's config without the options that exist only
-#           with the series
+#   base    the unpatched tree (tag "base") with the test kernel's config,
+#           without the options that exist only with the series
 test_config=("$top/config/kvm.config" "$top/config/series.config")
 debug_config=("${test_config[@]}" "$top/config/debug.config")
 base_config=("$top/config/kvm.config")
 
 # The unpatched tree: the generated tree's "base" tag, in a worktree of its
-# own (build/linux-base), for the comparisons against the base.
+# own (build/base/linux).  The base kernel's build directory build/out/base
+# is a link to build/base/out/kernel: the base tree and its build stand to
+# each other as build/linux and build/out/kernel do, so that the compiler
+# sees the same relative paths and ccache serves the base kernel every
+# object the series does not change from the test kernel's build.
+base_src=$work/base/linux
 base_tree() {
-	if [ ! -e "$work/linux-base/.git" ]; then
-		say "checking out the unpatched base tree into $work/linux-base"
+	if [ ! -e "$base_src/.git" ]; then
+		say "checking out the unpatched base tree into $base_src"
 		git -C "$tree" worktree prune
-		git -C "$tree" -c checkout.workers="$jobs" worktree add -q --detach "$work/linux-base" base
+		mkdir -p "${base_src%/*}"
+		git -C "$tree" -c checkout.workers="$jobs" worktree add -q --detach "$base_src" base
+	fi
+	if [ ! -L "$out/base" ]; then
+		mkdir -p "$work/base/out/kernel" "$out"
+		rm -rf "$out/base"
+		ln -s ../base/out/kernel "$out/base"
 	fi
 }
 
@@ -58,7 +69,7 @@ image() { echo "$out/$1/arch/arm64/boot/Image"; }
 # sure of what it needs itself).  Each is done once per make target: the
 # scripts a target runs share the list of what is done (HVC_DONE).
 #   deps  the Debian packages          tree      build/linux, series applied
-#   kernel, debug  the kernels         selftests the tree's KVM selftests
+#   kernel, debug, base  the kernels   selftests the tree's KVM selftests
 #   mainline  mainline's selftests (tests/mainline.list)   vmm  the example VMM
 need() {
 	local what
@@ -67,7 +78,7 @@ need() {
 		case $what in
 		deps) "$top/scripts/deps.sh" ;;
 		tree) "$top/scripts/tree.sh" ;;
-		kernel | debug) "$top/scripts/build-kernel.sh" "$what" ;;
+		kernel | debug | base) "$top/scripts/build-kernel.sh" "$what" ;;
 		selftests) "$top/scripts/build-selftests.sh" ;;
 		mainline) "$top/scripts/build-mainline-tests.sh" ;;
 		vmm) "$top/scripts/build-vmm.sh" ;;
