@@ -72,6 +72,17 @@ static inline __u64 hypercall_flags(const struct kvm_run *run)
 /* PSCI function numbers are 0..0x1f within the SMC32 and SMC64 blocks */
 #define PSCI_FN_COUNT	0x20
 
+#define CORE_REG(name)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 KVM_REG_ARM_CORE_REG(name))
+#define CORE_REG_X(n)	CORE_REG(regs.regs[n])
+
+/*
+ * The power state machine of a vCPU (vcpu.c; under vm->lock):
+ *
+ *   OFF --vcpu_request_on()--> ON_PENDING --its own thread--> ON
+ *    ^                                                          |
+ *    +------------------------vcpu_mark_off()-------------------+
+ */
 enum vcpu_power {
 	VCPU_OFF,		/* thread sleeps on vcpu->wake */
 	VCPU_ON_PENDING,	/* CPU_ON accepted, thread not yet running it */
@@ -90,7 +101,7 @@ struct vcpu {
 	pthread_t		thread;
 	pthread_cond_t		wake;
 
-	/* Protected by vm->lock */
+	/* Protected by vm->lock; written by vcpu.c only */
 	enum vcpu_power		power;
 	uint64_t		entry;
 	uint64_t		context_id;
@@ -111,6 +122,12 @@ struct vm_config {
 	bool		trace;
 };
 
+/* Forwarded calls: [0] SMC32, [1] SMC64 PSCI numbers; other IDs */
+struct psci_stats {
+	unsigned long	calls[2][PSCI_FN_COUNT];
+	unsigned long	other_calls;
+};
+
 struct vm {
 	struct vm_config	cfg;
 	int			kvm_fd;
@@ -127,19 +144,18 @@ struct vm {
 
 	struct vcpu		*vcpus;
 	struct uart		uart;
+	struct psci_stats	psci;
 
 	pthread_mutex_t		lock;
-	pthread_cond_t		stop_cond;	/* main thread waits for stop */
+	pthread_cond_t		stop_cond;	/* vm_run() waits for stop */
 	bool			stopping;
 	int			exit_status;
-
-	/* Forwarded calls: [0] SMC32, [1] SMC64 PSCI numbers; other IDs */
-	unsigned long		psci_calls[2][PSCI_FN_COUNT];
-	unsigned long		other_calls;
 };
 
-/* main.c */
+/* util.c */
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* "vmm: <message>" on stderr */
+void vmm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vmm_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
 /* Reports a failure as "vmm: <ioctl name>: <strerror>" and returns -1 */
 #define KVM_IOCTL(fd, req, arg)	vmm_ioctl(fd, req, #req, (unsigned long)(arg))
@@ -150,19 +166,31 @@ int vmm_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
 		exit(1);						\
 	__ret;								\
 })
-void vm_stop(struct vm *vm, int status);
+
+/* vm.c */
+void vm_create(struct vm *vm);
 void *guest_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
+int vm_run(struct vm *vm);
+void vm_stop(struct vm *vm, int status);
 
 /* vcpu.c */
 void vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id);
+struct vcpu *vcpu_find_by_mpidr(struct vm *vm, uint64_t mpidr);
+enum vcpu_power vcpu_request_on(struct vcpu *vcpu, uint64_t entry, uint64_t context_id);
+void vcpu_mark_off(struct vcpu *vcpu);
+enum vcpu_power vcpu_power_state(struct vcpu *vcpu);
+int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
+int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
+void vcpu_setup_kick(void);
 void vcpu_start_thread(struct vcpu *vcpu);
-void vcpu_kick(struct vcpu *vcpu);
+void vcpu_stop(struct vcpu *vcpu);
+void vcpu_join(struct vcpu *vcpu);
 
 /* gic.c */
 void gic_create(struct vm *vm);
 
 /* psci.c */
-void psci_claim_range(struct vm *vm);
+void psci_claim(struct vm *vm);
 int psci_handle_exit(struct vcpu *vcpu);
 void psci_print_stats(struct vm *vm);
 
