@@ -2,7 +2,9 @@
 /*
  * vmm: boots an arm64 Linux Image with N vCPUs, the in-kernel GICv3 and
  * arch timer, a 16550 UART emulated here, and PSCI handled here (psci.c)
- * through the KVM_ARM_VM_HVC_CTRL hypercall filter.
+ * through a hypercall filter: the series' KVM_ARM_VM_HVC_CTRL slots
+ * (hvc_ctrl.c, the default) or mainline's KVM_ARM_VM_SMCCC_CTRL ranges
+ * (smccc_filter.c, --abi mainline).
  *
  * Here: the command line and the order of the setup steps.
  */
@@ -18,15 +20,23 @@
 #define DEFAULT_RAM_MIB	256
 #define MAX_RAM_MIB	(64 * 1024)
 
+static const struct hypercall_abi *const abis[] = {
+	&hvc_ctrl_abi,		/* the default */
+	&smccc_filter_abi,
+};
+
 static void __attribute__((noreturn)) usage(const char *prog, int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: %s [-c CPUS] [-m MiB] -k IMAGE [-i INITRD] [-a ARGS] [--trace]\n"
+		"usage: %s [-c CPUS] [-m MiB] -k IMAGE [-i INITRD] [-a ARGS] [--abi ABI] [--trace]\n"
 		"  -c, --cpus CPUS     number of vCPUs (default %d, max %lu)\n"
 		"  -m, --mem MiB       guest RAM in MiB (default %d)\n"
 		"  -k, --kernel IMAGE  arm64 Linux Image to boot\n"
 		"  -i, --initrd FILE   initramfs to pass to the kernel\n"
 		"  -a, --append ARGS   kernel command line (repeated -a add up)\n"
+		"      --abi ABI       how PSCI reaches the VMM: \"hvc\" (default), the\n"
+		"                      series' HVC slots (KVM_ARM_VM_HVC_CTRL), or \"mainline\",\n"
+		"                      mainline's SMCCC filter (KVM_ARM_VM_SMCCC_CTRL)\n"
 		"      --trace         log every forwarded hypercall to stderr\n"
 		"Exit status: 0 guest SYSTEM_OFF, 2 guest SYSTEM_RESET, 1 error.\n",
 		prog, DEFAULT_VCPUS, MAX_VCPUS, DEFAULT_RAM_MIB);
@@ -49,6 +59,17 @@ static unsigned long parse_number(const char *prog, const char *arg,
 	return val;
 }
 
+static const struct hypercall_abi *parse_abi(const char *prog, const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(abis) / sizeof(abis[0]); i++)
+		if (!strcmp(arg, abis[i]->name))
+			return abis[i];
+	fprintf(stderr, "%s: unknown ABI '%s' (want hvc or mainline)\n", prog, arg);
+	usage(prog, 1);
+}
+
 /* Repeated -a options add up: "-a A -a B" is "-a 'A B'" */
 static const char *append_arg(const char *cmdline, const char *arg)
 {
@@ -69,6 +90,7 @@ static void parse_options(struct vm_config *cfg, int argc, char **argv)
 		{ "kernel",	required_argument,	NULL, 'k' },
 		{ "initrd",	required_argument,	NULL, 'i' },
 		{ "append",	required_argument,	NULL, 'a' },
+		{ "abi",	required_argument,	NULL, 'A' },
 		{ "trace",	no_argument,		NULL, 't' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ }
@@ -78,6 +100,7 @@ static void parse_options(struct vm_config *cfg, int argc, char **argv)
 	cfg->nr_vcpus = DEFAULT_VCPUS;
 	cfg->ram_size = (uint64_t)DEFAULT_RAM_MIB << 20;
 	cfg->cmdline = "";
+	cfg->abi = abis[0];
 
 	while ((opt = getopt_long(argc, argv, "c:m:k:i:a:h", options, NULL)) != -1) {
 		switch (opt) {
@@ -96,6 +119,9 @@ static void parse_options(struct vm_config *cfg, int argc, char **argv)
 			break;
 		case 'a':
 			cfg->cmdline = append_arg(cfg->cmdline, optarg);
+			break;
+		case 'A':
+			cfg->abi = parse_abi(argv[0], optarg);
 			break;
 		case 't':
 			cfg->trace = true;
@@ -123,9 +149,11 @@ int main(int argc, char **argv)
 	int status;
 
 	parse_options(&vm.cfg, argc, argv);
+	vmm_log("PSCI through %s", vm.cfg.abi->description);
 
 	vm_create(&vm);
 	uart_init(&vm.uart, STDOUT_FILENO);
+	/* Before any vCPU exists, let alone runs: mainline's filter wants that */
 	psci_claim(&vm);
 
 	vm.vcpus = calloc(vm.cfg.nr_vcpus, sizeof(*vm.vcpus));

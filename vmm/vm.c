@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VM: its fd, its RAM (one memslot at RAM_BASE), and its life: the
- * main thread starts every vCPU's thread and sleeps until someone calls
- * vm_stop() (SYSTEM_OFF, SYSTEM_RESET, a fatal vCPU error), then stops
- * and joins them.
+ * The VM: its fd and attributes, its RAM (one memslot at RAM_BASE), and
+ * its life: the main thread starts every vCPU's thread and sleeps until
+ * someone calls vm_stop() (SYSTEM_OFF, SYSTEM_RESET, a fatal vCPU error),
+ * then stops and joins them.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include "vmm.h"
@@ -45,6 +46,38 @@ void vm_create(struct vm *vm)
 		.userspace_addr = (uintptr_t)vm->ram,
 	};
 	KVM_IOCTL_OR_DIE(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region);
+}
+
+/* Dies, naming the attribute and saying what lacks it, unless KVM has it. */
+void vm_require_attr_named(struct vm *vm, uint32_t group, uint64_t attr,
+			   const char *name, const char *missing)
+{
+	struct kvm_device_attr dev_attr = { .group = group, .attr = attr };
+
+	if (ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &dev_attr))
+		die("KVM_HAS_DEVICE_ATTR(%s): %s: %s", name, strerror(errno), missing);
+}
+
+int vm_get_attr(struct vm *vm, uint32_t group, uint64_t attr, void *addr)
+{
+	struct kvm_device_attr dev_attr = {
+		.group	= group,
+		.attr	= attr,
+		.addr	= (uintptr_t)addr,
+	};
+
+	return KVM_IOCTL(vm->vm_fd, KVM_GET_DEVICE_ATTR, &dev_attr);
+}
+
+int vm_set_attr(struct vm *vm, uint32_t group, uint64_t attr, const void *addr)
+{
+	struct kvm_device_attr dev_attr = {
+		.group	= group,
+		.attr	= attr,
+		.addr	= (uintptr_t)addr,
+	};
+
+	return KVM_IOCTL(vm->vm_fd, KVM_SET_DEVICE_ATTR, &dev_attr);
 }
 
 void *guest_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
