@@ -18,6 +18,14 @@
  *           KVM_SET_ONE_REG x0-x3 before re-entering
  *   case 5  an MMIO read outside any memslot, completed in userspace
  *           (run->mmio.data): the floor of any exit to userspace
+ *   case 8  ("4m") case 4's call forwarded instead by a FWD_TO_USER range
+ *           of mainline's SMCCC filter (KVM_ARM_VM_SMCCC_CTRL), completed
+ *           with the same GET/SET_ONE_REG sequence, in a VM of its own
+ *   case 9  ("2m") case 1's call in a VM of its own with 16 DENY ranges of
+ *           mainline's SMCCC filter on the other owners of case 2
+ *
+ * Mainline's ranges cannot be removed and go in before the VM's first
+ * KVM_RUN: cases 8 and 9 each get a fresh VM, set up before any loop runs.
  *
  * The guest times each loop with CNTVCT_EL0. Under QEMU's -icount shift=0
  * virtual time advances one nanosecond per emulated instruction, so the
@@ -30,8 +38,10 @@
  * it took the exits it should and that the guest got the expected x0; a
  * guest exception or a hung loop ends the program with an error.
  *
- * On a kernel without the filter (KVM_CAP_VM_ATTRIBUTES absent) only case 1
- * runs. Machine-readable results, one line a case:
+ * Each filter is probed with KVM_HAS_DEVICE_ATTR on its documented
+ * attribute (KVM_ARM_VM_HVC_NR_SLOTS, KVM_ARM_VM_SMCCC_FILTER): on a kernel
+ * with neither (the unpatched 6.1) only case 1 runs. Machine-readable
+ * results, one line a case (slots: filter slots or mainline ranges set):
  *
  *   bench: case=<n> slots=<k> n=<calls> reps=<r> min=<x> median=<y> samples=...
  *
@@ -134,14 +144,15 @@ extern const char guest_code[], guest_code_end[];
 
 enum completion {
 	COMPLETE_RUN_STRUCT,	/* case 3: run->hypercall.ret, re-enter */
-	COMPLETE_ONE_REG,	/* case 4: 3 GET_ONE_REG + 4 SET_ONE_REG */
+	COMPLETE_ONE_REG,	/* cases 4, 8: 3 GET_ONE_REG + 4 SET_ONE_REG */
 };
 
 struct vm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
-	bool has_filter;
+	bool has_filter;		/* KVM_ARM_VM_HVC_CTRL */
 	unsigned int nr_slots;
+	bool has_smccc_filter;		/* KVM_ARM_VM_SMCCC_CTRL */
 };
 
 /* One measured loop: its command and what it returned. */
@@ -193,6 +204,33 @@ static void set_reg(struct vm *vm, uint64_t id, uint64_t val)
 		die("KVM_SET_ONE_REG 0x%llx: %s", (unsigned long long)id, strerror(errno));
 }
 
+static bool vm_has_attr(struct vm *vm, uint32_t group, uint64_t attr)
+{
+	struct kvm_device_attr dev_attr = { .group = group, .attr = attr };
+
+	return !ioctl(vm->vm_fd, KVM_HAS_DEVICE_ATTR, &dev_attr);
+}
+
+/* Each filter by its documented attribute; an unpatched 6.1 has neither. */
+static void vm_probe_filters(struct vm *vm)
+{
+	uint32_t nr_slots = 0;
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_HVC_CTRL,
+		.attr = KVM_ARM_VM_HVC_NR_SLOTS,
+		.addr = (uintptr_t)&nr_slots,
+	};
+
+	vm->has_smccc_filter = vm_has_attr(vm, KVM_ARM_VM_SMCCC_CTRL, KVM_ARM_VM_SMCCC_FILTER);
+	vm->has_filter = vm_has_attr(vm, KVM_ARM_VM_HVC_CTRL, KVM_ARM_VM_HVC_NR_SLOTS);
+	vm->nr_slots = 0;
+	if (!vm->has_filter)
+		return;
+	if (ioctl(vm->vm_fd, KVM_GET_DEVICE_ATTR, &attr))
+		die("KVM_GET_DEVICE_ATTR KVM_ARM_VM_HVC_NR_SLOTS: %s", strerror(errno));
+	vm->nr_slots = nr_slots;
+}
+
 static void vm_create(struct vm *vm)
 {
 	struct kvm_userspace_memory_region mem = {
@@ -200,8 +238,6 @@ static void vm_create(struct vm *vm)
 		.memory_size = GUEST_RAM_SIZE,
 	};
 	struct kvm_vcpu_init init;
-	struct kvm_device_attr attr;
-	uint32_t nr_slots = 0;
 	void *ram;
 	int size;
 
@@ -239,20 +275,7 @@ static void vm_create(struct vm *vm)
 	if (vm->run == MAP_FAILED)
 		die("mmap kvm_run: %s", strerror(errno));
 
-	/* The filter: VM attributes on arm64 and its group, or an unpatched kernel. */
-	vm->has_filter = false;
-	vm->nr_slots = 0;
-	if (ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_VM_ATTRIBUTES) <= 0)
-		return;
-	attr = (struct kvm_device_attr) {
-		.group = KVM_ARM_VM_HVC_CTRL,
-		.attr = KVM_ARM_VM_HVC_NR_SLOTS,
-		.addr = (uintptr_t)&nr_slots,
-	};
-	if (ioctl(vm->vm_fd, KVM_GET_DEVICE_ATTR, &attr))
-		die("KVM_GET_DEVICE_ATTR KVM_ARM_VM_HVC_NR_SLOTS: %s", strerror(errno));
-	vm->has_filter = true;
-	vm->nr_slots = nr_slots;
+	vm_probe_filters(vm);
 }
 
 static void set_slot(struct vm *vm, uint32_t slot, uint16_t flags,
@@ -326,6 +349,42 @@ static void filter_same_owner(struct vm *vm, unsigned int nr)
 	}
 }
 
+/*
+ * One range of mainline's SMCCC filter, [base, base + nr); only before the
+ * VM's first KVM_RUN, and for good.
+ */
+static void smccc_filter_add(struct vm *vm, uint32_t base, uint32_t nr, uint8_t action)
+{
+	struct kvm_smccc_filter f = { .base = base, .nr_functions = nr, .action = action };
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+		.addr = (uintptr_t)&f,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr))
+		die("KVM_SET_DEVICE_ATTR KVM_ARM_VM_SMCCC_FILTER [0x%x, +0x%x) action %u: %s",
+		    base, nr, action, strerror(errno));
+}
+
+/* A fresh VM whose only filter is one FWD_TO_USER range on FN_FORWARDED. */
+static void vm_create_smccc_forward(struct vm *vm)
+{
+	vm_create(vm);
+	smccc_filter_add(vm, FN_FORWARDED, 1, KVM_SMCCC_FILTER_FWD_TO_USER);
+}
+
+/* A fresh VM with a DENY range on 64K IDs of each of the other owners. */
+static void vm_create_smccc_other_owners(struct vm *vm)
+{
+	unsigned int i;
+
+	vm_create(vm);
+	for (i = 0; i < sizeof(other_owners); i++)
+		smccc_filter_add(vm, (uint32_t)other_owners[i] << 24, 0x10000,
+				 KVM_SMCCC_FILTER_DENY);
+}
+
 /* Empty table, then one USER slot claiming FN_FORWARDED. */
 static void filter_forward(struct vm *vm)
 {
@@ -346,9 +405,11 @@ static void complete_hypercall(struct vm *vm, struct loop *l)
 		    (unsigned long long)run->hypercall.nr, (unsigned long long)l->func);
 	l->hypercall_exits++;
 	/*
-	 * Also on the ONE_REG path KVM completes the call from the run struct
-	 * on re-entry (x0 = ret, x1-x3 = args); ret is set to the same answer
-	 * so that both paths leave the same registers to the guest.
+	 * On the ONE_REG path of our interface KVM completes the call from the
+	 * run struct on re-entry, except the registers written here; ret is
+	 * set to the same answer so that every path leaves the same registers
+	 * to the guest.  Mainline's ABI (case 8) ignores it; the store keeps
+	 * the VMM's work of cases 4 and 8 the same.
 	 */
 	run->hypercall.ret = VMM_RET;
 	if (l->completion != COMPLETE_ONE_REG)
@@ -435,19 +496,24 @@ static void run_loop(struct vm *vm, struct loop *l)
 
 struct bench_case {
 	int id;
-	unsigned int slots;		/* enabled filter slots */
+	struct vm *vm;			/* the VM it runs in */
+	unsigned int slots;		/* enabled filter slots or mainline ranges */
 	const char *what;
 	double *samples;		/* emulated instructions (ns) per call */
 };
 
-static void add_case(struct bench_case *cases, unsigned int *nr, int id,
-		     unsigned int slots, const char *what)
+static void add_case(struct bench_case *cases, unsigned int *nr, struct vm *vm,
+		     int id, unsigned int slots, const char *what)
 {
-	cases[(*nr)++] = (struct bench_case){ .id = id, .slots = slots, .what = what };
+	cases[(*nr)++] = (struct bench_case){
+		.id = id, .vm = vm, .slots = slots, .what = what,
+	};
 }
 
-static void setup_case(struct vm *vm, const struct bench_case *c, struct loop *l)
+static void setup_case(const struct bench_case *c, struct loop *l)
 {
+	struct vm *vm = c->vm;
+
 	memset(l, 0, sizeof(*l));
 	l->mode = MODE_HVC;
 	switch (c->id) {
@@ -473,13 +539,20 @@ static void setup_case(struct vm *vm, const struct bench_case *c, struct loop *l
 	case 5:
 		l->mode = MODE_MMIO;
 		break;
+	case 8:		/* the VM's range, set at its creation */
+		l->func = FN_FORWARDED;
+		l->completion = COMPLETE_ONE_REG;
+		break;
+	case 9:		/* the VM's ranges, set at its creation */
+		l->func = FN_IN_KERNEL;
+		break;
 	}
 }
 
 /* The loop did what the case says: the right exits and the right answer. */
 static void check_loop(const struct bench_case *c, const struct loop *l)
 {
-	bool forwarded = c->id == 3 || c->id == 4;
+	bool forwarded = c->id == 3 || c->id == 4 || c->id == 8;
 	bool mmio = c->id == 5;
 
 	if (l->hypercall_exits != (forwarded ? l->count : 0) ||
@@ -516,8 +589,8 @@ int main(int argc, char **argv)
 	struct bench_case cases[16];
 	unsigned int nr_cases = 0, i, r;
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct vm vm, smccc_forward_vm, smccc_ranges_vm;
 	struct loop l;
-	struct vm vm;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGALRM, &sa, NULL);
@@ -527,24 +600,36 @@ int main(int argc, char **argv)
 	}
 
 	vm_create(&vm);
-	printf("bench: filter=%s nr_slots=%u calls=%lu reps=%u\n",
-	       vm.has_filter ? "present" : "absent", vm.nr_slots, calls, reps);
+	if (vm.has_smccc_filter) {
+		vm_create_smccc_forward(&smccc_forward_vm);
+		vm_create_smccc_other_owners(&smccc_ranges_vm);
+	}
+	printf("bench: filter=%s nr_slots=%u smccc_filter=%s calls=%lu reps=%u\n",
+	       vm.has_filter ? "present" : "absent", vm.nr_slots,
+	       vm.has_smccc_filter ? "present" : "absent", calls, reps);
 	printf("bench: unit: emulated instructions per call under QEMU -icount shift=0 "
 	       "(guest CNTVCT_EL0), a proxy for CPU work, not a hardware latency\n");
 
-	add_case(cases, &nr_cases, 1, 0, "in-kernel HVC, no filter");
+	add_case(cases, &nr_cases, &vm, 1, 0, "in-kernel HVC, no filter");
 	if (vm.has_filter) {
 		for (i = 0; i < sizeof(slot_counts) / sizeof(slot_counts[0]); i++) {
 			if (slot_counts[i] < vm.nr_slots)
-				add_case(cases, &nr_cases, 2, slot_counts[i],
+				add_case(cases, &nr_cases, &vm, 2, slot_counts[i],
 					 "in-kernel HVC, non-matching slots");
 		}
-		add_case(cases, &nr_cases, 2, vm.nr_slots, "in-kernel HVC, all slots enabled");
-		add_case(cases, &nr_cases, 7, vm.nr_slots,
+		add_case(cases, &nr_cases, &vm, 2, vm.nr_slots,
+			 "in-kernel HVC, all slots enabled");
+		add_case(cases, &nr_cases, &vm, 7, vm.nr_slots,
 			 "in-kernel HVC, all slots on the call's own owner byte");
-		add_case(cases, &nr_cases, 3, 1, "forwarded HVC, completed via run struct");
-		add_case(cases, &nr_cases, 4, 1, "forwarded HVC, completed via ONE_REG");
-		add_case(cases, &nr_cases, 5, 0, "MMIO read exit to userspace");
+		add_case(cases, &nr_cases, &vm, 3, 1, "forwarded HVC, completed via run struct");
+		add_case(cases, &nr_cases, &vm, 4, 1, "forwarded HVC, completed via ONE_REG");
+		add_case(cases, &nr_cases, &vm, 5, 0, "MMIO read exit to userspace");
+	}
+	if (vm.has_smccc_filter) {
+		add_case(cases, &nr_cases, &smccc_forward_vm, 8, 1,
+			 "HVC forwarded by mainline's filter, completed via ONE_REG");
+		add_case(cases, &nr_cases, &smccc_ranges_vm, 9, sizeof(other_owners),
+			 "in-kernel HVC, mainline ranges on other owners");
 	}
 	for (i = 0; i < nr_cases; i++) {
 		cases[i].samples = calloc(reps, sizeof(double));
@@ -561,9 +646,9 @@ int main(int argc, char **argv)
 		for (i = 0; i < nr_cases; i++) {
 			struct bench_case *c = &cases[i];
 
-			setup_case(&vm, c, &l);
+			setup_case(c, &l);
 			l.count = r ? calls : (calls + 9) / 10;
-			run_loop(&vm, &l);
+			run_loop(c->vm, &l);
 			check_loop(c, &l);
 			if (r)
 				c->samples[r - 1] = (double)l.ticks * 1e9 / l.freq / l.count;

@@ -2,22 +2,17 @@
 /*
  * vmm: boots an arm64 Linux Image with N vCPUs, the in-kernel GICv3 and
  * arch timer, a 16550 UART emulated here, and PSCI handled here (psci.c)
- * through the KVM_ARM_VM_HVC_CTRL hypercall filter.
+ * through a hypercall filter: the series' KVM_ARM_VM_HVC_CTRL slots
+ * (hvc_ctrl.c, the default) or mainline's KVM_ARM_VM_SMCCC_CTRL ranges
+ * (smccc_filter.c, --abi mainline).
  *
- * Here: command line, VM and memory setup, start and stop of the vCPUs.
+ * Here: the command line and the order of the setup steps.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 
 #include "vmm.h"
 
@@ -25,61 +20,27 @@
 #define DEFAULT_RAM_MIB	256
 #define MAX_RAM_MIB	(64 * 1024)
 
+static const struct hypercall_abi *const abis[] = {
+	&hvc_ctrl_abi,		/* the default */
+	&smccc_filter_abi,
+};
+
 static void __attribute__((noreturn)) usage(const char *prog, int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: %s [-c CPUS] [-m MiB] -k IMAGE [-i INITRD] [-a ARGS] [--trace]\n"
+		"usage: %s [-c CPUS] [-m MiB] -k IMAGE [-i INITRD] [-a ARGS] [--abi ABI] [--trace]\n"
 		"  -c, --cpus CPUS     number of vCPUs (default %d, max %lu)\n"
 		"  -m, --mem MiB       guest RAM in MiB (default %d)\n"
 		"  -k, --kernel IMAGE  arm64 Linux Image to boot\n"
 		"  -i, --initrd FILE   initramfs to pass to the kernel\n"
 		"  -a, --append ARGS   kernel command line (repeated -a add up)\n"
+		"      --abi ABI       how PSCI reaches the VMM: \"hvc\" (default), the\n"
+		"                      series' HVC slots (KVM_ARM_VM_HVC_CTRL), or \"mainline\",\n"
+		"                      mainline's SMCCC filter (KVM_ARM_VM_SMCCC_CTRL)\n"
 		"      --trace         log every forwarded hypercall to stderr\n"
 		"Exit status: 0 guest SYSTEM_OFF, 2 guest SYSTEM_RESET, 1 error.\n",
 		prog, DEFAULT_VCPUS, MAX_VCPUS, DEFAULT_RAM_MIB);
 	exit(status);
-}
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("vmm: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
-
-int vmm_ioctl(int fd, unsigned long req, const char *name, unsigned long arg)
-{
-	int ret = ioctl(fd, req, arg);
-
-	if (ret < 0)
-		fprintf(stderr, "vmm: %s: %s\n", name, strerror(errno));
-	return ret;
-}
-
-void *guest_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	uint64_t size = vm->cfg.ram_size;
-
-	if (gpa < RAM_BASE || len > size || gpa - RAM_BASE > size - len)
-		return NULL;
-	return vm->ram + (gpa - RAM_BASE);
-}
-
-/* Asks the main thread to stop every vCPU and exit with @status. */
-void vm_stop(struct vm *vm, int status)
-{
-	pthread_mutex_lock(&vm->lock);
-	if (!vm->stopping) {
-		vm->stopping = true;
-		vm->exit_status = status;
-		pthread_cond_signal(&vm->stop_cond);
-	}
-	pthread_mutex_unlock(&vm->lock);
 }
 
 static unsigned long parse_number(const char *prog, const char *arg,
@@ -96,6 +57,17 @@ static unsigned long parse_number(const char *prog, const char *arg,
 		usage(prog, 1);
 	}
 	return val;
+}
+
+static const struct hypercall_abi *parse_abi(const char *prog, const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(abis) / sizeof(abis[0]); i++)
+		if (!strcmp(arg, abis[i]->name))
+			return abis[i];
+	fprintf(stderr, "%s: unknown ABI '%s' (want hvc or mainline)\n", prog, arg);
+	usage(prog, 1);
 }
 
 /* Repeated -a options add up: "-a A -a B" is "-a 'A B'" */
@@ -118,6 +90,7 @@ static void parse_options(struct vm_config *cfg, int argc, char **argv)
 		{ "kernel",	required_argument,	NULL, 'k' },
 		{ "initrd",	required_argument,	NULL, 'i' },
 		{ "append",	required_argument,	NULL, 'a' },
+		{ "abi",	required_argument,	NULL, 'A' },
 		{ "trace",	no_argument,		NULL, 't' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ }
@@ -127,6 +100,7 @@ static void parse_options(struct vm_config *cfg, int argc, char **argv)
 	cfg->nr_vcpus = DEFAULT_VCPUS;
 	cfg->ram_size = (uint64_t)DEFAULT_RAM_MIB << 20;
 	cfg->cmdline = "";
+	cfg->abi = abis[0];
 
 	while ((opt = getopt_long(argc, argv, "c:m:k:i:a:h", options, NULL)) != -1) {
 		switch (opt) {
@@ -145,6 +119,9 @@ static void parse_options(struct vm_config *cfg, int argc, char **argv)
 			break;
 		case 'a':
 			cfg->cmdline = append_arg(cfg->cmdline, optarg);
+			break;
+		case 'A':
+			cfg->abi = parse_abi(argv[0], optarg);
 			break;
 		case 't':
 			cfg->trace = true;
@@ -165,77 +142,19 @@ static void parse_options(struct vm_config *cfg, int argc, char **argv)
 	}
 }
 
-static void vm_create(struct vm *vm)
-{
-	struct kvm_userspace_memory_region region;
-	int max_vcpus;
-
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0)
-		die("open /dev/kvm: %s", strerror(errno));
-	if (KVM_IOCTL_OR_DIE(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		die("KVM_GET_API_VERSION: not %d", KVM_API_VERSION);
-	if (KVM_IOCTL_OR_DIE(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_VM_ATTRIBUTES) <= 0)
-		die("KVM has no VM attributes (KVM_CAP_VM_ATTRIBUTES): this kernel lacks the HVC filter series");
-	max_vcpus = KVM_IOCTL_OR_DIE(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
-	if (max_vcpus > 0 && vm->cfg.nr_vcpus > (unsigned int)max_vcpus)
-		die("%u vCPUs asked, KVM allows %d", vm->cfg.nr_vcpus, max_vcpus);
-
-	vm->vm_fd = KVM_IOCTL_OR_DIE(vm->kvm_fd, KVM_CREATE_VM, 0);
-	vm->run_size = KVM_IOCTL_OR_DIE(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-
-	vm->ram = mmap(NULL, vm->cfg.ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->ram == MAP_FAILED)
-		die("mmap %llu MiB of guest RAM: %s",
-		    (unsigned long long)vm->cfg.ram_size >> 20, strerror(errno));
-	region = (struct kvm_userspace_memory_region) {
-		.slot = 0,
-		.guest_phys_addr = RAM_BASE,
-		.memory_size = vm->cfg.ram_size,
-		.userspace_addr = (uintptr_t)vm->ram,
-	};
-	KVM_IOCTL_OR_DIE(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region);
-}
-
-static void kick_signal_handler(int sig)
-{
-	/* Only there to make KVM_RUN return -EINTR */
-	(void)sig;
-}
-
-/* Wakes and kicks every vCPU thread out of KVM_RUN, and waits for them. */
-static void vm_stop_vcpus(struct vm *vm)
-{
-	unsigned int i;
-
-	pthread_mutex_lock(&vm->lock);
-	for (i = 0; i < vm->cfg.nr_vcpus; i++)
-		pthread_cond_signal(&vm->vcpus[i].wake);
-	pthread_mutex_unlock(&vm->lock);
-
-	for (i = 0; i < vm->cfg.nr_vcpus; i++)
-		vcpu_kick(&vm->vcpus[i]);
-	for (i = 0; i < vm->cfg.nr_vcpus; i++)
-		pthread_join(vm->vcpus[i].thread, NULL);
-}
-
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = kick_signal_handler };
-	struct vm vm = { .gic_fd = -1 };
+	struct vm vm = { 0 };
 	unsigned int i;
+	int status;
 
 	parse_options(&vm.cfg, argc, argv);
-	pthread_mutex_init(&vm.lock, NULL);
-	pthread_cond_init(&vm.stop_cond, NULL);
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGUSR1, &sa, NULL))
-		die("sigaction: %s", strerror(errno));
+	vmm_log("PSCI through %s", vm.cfg.abi->description);
 
 	vm_create(&vm);
 	uart_init(&vm.uart, STDOUT_FILENO);
-	psci_claim_range(&vm);
+	/* Before any vCPU exists, let alone runs: mainline's filter wants that */
+	psci_claim(&vm);
 
 	vm.vcpus = calloc(vm.cfg.nr_vcpus, sizeof(*vm.vcpus));
 	if (!vm.vcpus)
@@ -248,18 +167,8 @@ int main(int argc, char **argv)
 	fdt_build(&vm);
 
 	/* The boot CPU starts like a CPU_ON of the kernel with x0 = DTB */
-	vm.vcpus[0].power = VCPU_ON_PENDING;
-	vm.vcpus[0].entry = vm.kernel_entry;
-	vm.vcpus[0].context_id = vm.dtb_addr;
-	for (i = 0; i < vm.cfg.nr_vcpus; i++)
-		vcpu_start_thread(&vm.vcpus[i]);
-
-	pthread_mutex_lock(&vm.lock);
-	while (!vm.stopping)
-		pthread_cond_wait(&vm.stop_cond, &vm.lock);
-	pthread_mutex_unlock(&vm.lock);
-
-	vm_stop_vcpus(&vm);
+	vcpu_request_on(&vm.vcpus[0], vm.kernel_entry, vm.dtb_addr);
+	status = vm_run(&vm);
 	psci_print_stats(&vm);
-	return vm.exit_status;
+	return status;
 }

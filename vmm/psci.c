@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PSCI 1.0 in userspace.  The VMM claims the PSCI SMC32 and SMC64 function
- * ID blocks (HVC conduit, immediate 0) with the KVM_ARM_VM_HVC_CTRL filter;
- * KVM then forwards those calls as KVM_EXIT_HYPERCALL and completes them
- * with run->hypercall.ret on the next KVM_RUN.
+ * ID blocks, and denies KVM's own PSCI 0.1 IDs, through the hypercall
+ * filter chosen with --abi (hvc_ctrl.c, smccc_filter.c); KVM then forwards
+ * those calls as KVM_EXIT_HYPERCALL, and the filter's ABI reads their
+ * arguments and writes their result.
  *
  * Implemented: PSCI_VERSION, PSCI_FEATURES, CPU_ON, CPU_OFF, AFFINITY_INFO,
  * MIGRATE_INFO_TYPE, SYSTEM_OFF and SYSTEM_RESET.  SYSTEM_RESET is not
  * emulated: the VMM stops and exits with status 2.  Everything else in
- * the blocks answers NOT_SUPPORTED.
+ * the blocks answers NOT_SUPPORTED.  Every function returns a single
+ * value, in x0: x1-x3 keep what the guest passed.
  */
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <linux/psci.h>
 
 #include "vmm.h"
@@ -49,39 +50,21 @@ static const struct {
 	[PSCI_FN_NR(PSCI_0_2_FN(20))]			= { "MEM_PROTECT_CHECK_RANGE", 2 },
 };
 
-static void psci_set_range(struct vm *vm, struct kvm_arm_hvc_range *range)
+/*
+ * KVM's own PSCI 0.1 IDs (KVM_PSCI_FN_*) reach KVM's PSCI on a vCPU
+ * without KVM_ARM_VCPU_PSCI_0_2.  Denied, so that no guest gets around
+ * the VMM's PSCI, whatever the vCPU features.
+ */
+static const struct hypercall_claim psci_claims[] = {
+	{ KVM_PSCI_FN_BASE, KVM_PSCI_FN_MIGRATE - KVM_PSCI_FN_BASE + 1,
+	  HYPERCALL_DENY, "KVM's PSCI 0.1" },
+	{ PSCI_0_2_FN_BASE, PSCI_FN_COUNT, HYPERCALL_FORWARD, "PSCI SMC32" },
+	{ PSCI_0_2_FN64_BASE, PSCI_FN_COUNT, HYPERCALL_FORWARD, "PSCI SMC64" },
+};
+
+void psci_claim(struct vm *vm)
 {
-	struct kvm_device_attr attr = {
-		.group	= KVM_ARM_VM_HVC_CTRL,
-		.attr	= KVM_ARM_VM_HVC_SET_RANGE,
-		.addr	= (uintptr_t)range,
-	};
-
-	KVM_IOCTL_OR_DIE(vm->vm_fd, KVM_SET_DEVICE_ATTR, &attr);
-}
-
-void psci_claim_range(struct vm *vm)
-{
-	struct kvm_arm_hvc_range smc32 = {
-		.slot = 0, .flags = KVM_ARM_HVC_USER,
-		.fn_start = PSCI_0_2_FN(0), .fn_end = PSCI_0_2_FN(PSCI_FN_COUNT - 1),
-	};
-	struct kvm_arm_hvc_range smc64 = {
-		.slot = 1, .flags = KVM_ARM_HVC_USER,
-		.fn_start = PSCI_0_2_FN64(0), .fn_end = PSCI_0_2_FN64(PSCI_FN_COUNT - 1),
-	};
-	__u32 nr_slots = 0;
-	struct kvm_device_attr attr = {
-		.group	= KVM_ARM_VM_HVC_CTRL,
-		.attr	= KVM_ARM_VM_HVC_NR_SLOTS,
-		.addr	= (uintptr_t)&nr_slots,
-	};
-
-	KVM_IOCTL_OR_DIE(vm->vm_fd, KVM_GET_DEVICE_ATTR, &attr);
-	if (nr_slots < 2)
-		die("the HVC filter has %u slots, PSCI needs 2", nr_slots);
-	psci_set_range(vm, &smc32);
-	psci_set_range(vm, &smc64);
+	vm->cfg.abi->claim(vm, psci_claims, sizeof(psci_claims) / sizeof(psci_claims[0]));
 }
 
 /* Splits a claimed function ID into SMC32/SMC64 and the PSCI number. */
@@ -97,59 +80,35 @@ static bool psci_decode(uint64_t fn, bool *smc64, unsigned int *nr)
 	return true;
 }
 
-static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
-{
-	unsigned int i;
-
-	if (mpidr & ~MPIDR_HWID_MASK)
-		return NULL;
-	for (i = 0; i < vm->cfg.nr_vcpus; i++)
-		if (vm->vcpus[i].mpidr == mpidr)
-			return &vm->vcpus[i];
-	return NULL;
-}
-
 static int64_t psci_cpu_on(struct vm *vm, uint64_t target_mpidr,
 			   uint64_t entry, uint64_t context_id)
 {
-	struct vcpu *target = vcpu_by_mpidr(vm, target_mpidr);
-	int64_t ret = PSCI_RET_SUCCESS;
+	struct vcpu *target = vcpu_find_by_mpidr(vm, target_mpidr);
 
 	if (!target)
 		return PSCI_RET_INVALID_PARAMS;
 	if (!guest_ptr(vm, entry, 4))
 		return PSCI_RET_INVALID_ADDRESS;
 
-	pthread_mutex_lock(&vm->lock);
-	switch (target->power) {
+	switch (vcpu_request_on(target, entry, context_id)) {
 	case VCPU_ON:
-		ret = PSCI_RET_ALREADY_ON;
-		break;
+		return PSCI_RET_ALREADY_ON;
 	case VCPU_ON_PENDING:
-		ret = PSCI_RET_ON_PENDING;
-		break;
+		return PSCI_RET_ON_PENDING;
 	case VCPU_OFF:
-		/* The target's own thread resets and starts it */
-		target->power = VCPU_ON_PENDING;
-		target->entry = entry;
-		target->context_id = context_id;
-		pthread_cond_signal(&target->wake);
 		break;
 	}
-	pthread_mutex_unlock(&vm->lock);
-	return ret;
+	return PSCI_RET_SUCCESS;
 }
 
 /*
- * The caller stops here: its thread goes back to vcpu_wait_runnable() and
- * sleeps until a CPU_ON.  The exit is never completed: the KVM_ARM_VCPU_INIT
- * of the next power-on cancels it.
+ * The caller stops here: once the exit is handled its thread sleeps until
+ * a CPU_ON.  Its result is never seen: the KVM_ARM_VCPU_INIT of the next
+ * power-on resets the vCPU.
  */
 static int64_t psci_cpu_off(struct vcpu *vcpu)
 {
-	pthread_mutex_lock(&vcpu->vm->lock);
-	vcpu->power = VCPU_OFF;
-	pthread_mutex_unlock(&vcpu->vm->lock);
+	vcpu_mark_off(vcpu);
 	return PSCI_RET_SUCCESS;
 }
 
@@ -165,19 +124,19 @@ static int64_t psci_affinity_info(struct vm *vm, uint64_t target, uint64_t level
 	mask = MPIDR_HWID_MASK & ~((1ULL << (8 * level)) - 1);
 	target &= mask;
 
-	pthread_mutex_lock(&vm->lock);
 	for (i = 0; i < vm->cfg.nr_vcpus; i++) {
 		struct vcpu *vcpu = &vm->vcpus[i];
+		enum vcpu_power power;
 
 		if ((vcpu->mpidr & mask) != target)
 			continue;
 		matches++;
-		if (vcpu->power == VCPU_ON)
+		power = vcpu_power_state(vcpu);
+		if (power == VCPU_ON)
 			ret = PSCI_0_2_AFFINITY_LEVEL_ON;
-		else if (vcpu->power == VCPU_ON_PENDING && ret != PSCI_0_2_AFFINITY_LEVEL_ON)
+		else if (power == VCPU_ON_PENDING && ret != PSCI_0_2_AFFINITY_LEVEL_ON)
 			ret = PSCI_0_2_AFFINITY_LEVEL_ON_PENDING;
 	}
-	pthread_mutex_unlock(&vm->lock);
 	return matches ? ret : PSCI_RET_INVALID_PARAMS;
 }
 
@@ -220,12 +179,16 @@ static int64_t psci_call(struct vcpu *vcpu, uint32_t fn, const uint64_t *args)
 		return psci_affinity_info(vm, args[0], args[1]);
 	case PSCI_0_2_FN_MIGRATE_INFO_TYPE:
 		return PSCI_0_2_TOS_MP;	/* no Trusted OS: no migration */
+	/*
+	 * Unlike KVM's own SYSTEM_OFF/RESET, a forwarded one leaves the other
+	 * vCPUs running: vm_stop() kicks them out of KVM_RUN.
+	 */
 	case PSCI_0_2_FN_SYSTEM_OFF:
-		fprintf(stderr, "vmm: guest called PSCI SYSTEM_OFF, exiting\n");
+		vmm_log("guest called PSCI SYSTEM_OFF, exiting");
 		vm_stop(vm, 0);
 		return PSCI_RET_SUCCESS;
 	case PSCI_0_2_FN_SYSTEM_RESET:
-		fprintf(stderr, "vmm: guest called PSCI SYSTEM_RESET; reset is not emulated, exiting with status %d\n",
+		vmm_log("guest called PSCI SYSTEM_RESET; reset is not emulated, exiting with status %d",
 			VMM_EXIT_RESET);
 		vm_stop(vm, VMM_EXIT_RESET);
 		return PSCI_RET_SUCCESS;
@@ -245,51 +208,52 @@ static void psci_trace(struct vcpu *vcpu, bool smc64, unsigned int nr,
 	else
 		fprintf(stderr, "psci: vcpu%u 0x%x(", vcpu->id,
 			(smc64 ? PSCI_0_2_FN64(nr) : PSCI_0_2_FN(nr)));
-	for (i = 0; i < (name ? psci_fns[nr].nr_args : 3); i++)
+	for (i = 0; i < psci_fns[nr].nr_args; i++)
 		fprintf(stderr, "%s0x%llx", i ? ", " : "", (unsigned long long)args[i]);
 	fprintf(stderr, ") = %lld\n", (long long)ret);
 }
 
 int psci_handle_exit(struct vcpu *vcpu)
 {
-	struct kvm_run *run = vcpu->run;
 	struct vm *vm = vcpu->vm;
-	uint64_t fn = run->hypercall.nr, args[6];
-	unsigned int i, nr;
+	const struct hypercall_abi *abi = vm->cfg.abi;
+	uint64_t fn = vcpu->run->hypercall.nr, flags = hypercall_flags(vcpu->run);
+	uint64_t args[3] = { 0 };
+	unsigned int i, nr, nr_args;
 	bool smc64;
 	int64_t ret;
 
-	/* Only the PSCI blocks are claimed, on the HVC conduit with imm 0 */
-	if (!psci_decode(fn, &smc64, &nr) || hypercall_flags(run) & KVM_HYPERCALL_EXIT_SMC ||
-	    KVM_HYPERCALL_EXIT_IMM(hypercall_flags(run))) {
-		__atomic_fetch_add(&vm->other_calls, 1, __ATOMIC_RELAXED);
-		fprintf(stderr, "vmm: vcpu%u: unexpected forwarded call 0x%llx flags 0x%llx\n",
-			vcpu->id, (unsigned long long)fn,
-			(unsigned long long)hypercall_flags(run));
-		run->hypercall.ret = (uint64_t)PSCI_RET_NOT_SUPPORTED;
-		return 0;
+	/* Only the PSCI blocks are claimed, and only on the ABI's conduits */
+	if (!psci_decode(fn, &smc64, &nr) || (flags & ~abi->exit_flags)) {
+		__atomic_fetch_add(&vm->psci.other_calls, 1, __ATOMIC_RELAXED);
+		vmm_log("vcpu%u: unexpected forwarded call 0x%llx flags 0x%llx",
+			vcpu->id, (unsigned long long)fn, (unsigned long long)flags);
+		return abi->set_result(vcpu, (uint64_t)PSCI_RET_NOT_SUPPORTED);
 	}
-	__atomic_fetch_add(&vm->psci_calls[smc64][nr], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&vm->psci.calls[smc64][nr], 1, __ATOMIC_RELAXED);
 
+	nr_args = psci_fns[nr].nr_args;
+	if (abi->get_args(vcpu, args, nr_args) < 0)
+		return -1;
 	/* SMC32 calls pass 32-bit arguments: ignore the upper halves */
-	for (i = 0; i < 6; i++)
-		args[i] = smc64 ? run->hypercall.args[i] : (uint32_t)run->hypercall.args[i];
+	for (i = 0; i < nr_args && !smc64; i++)
+		args[i] = (uint32_t)args[i];
 
 	ret = psci_call(vcpu, fn, args);
-	run->hypercall.ret = (uint64_t)ret;
 	if (vm->cfg.trace)
 		psci_trace(vcpu, smc64, nr, args, ret);
-	return 0;
+	return abi->set_result(vcpu, (uint64_t)ret);
 }
 
 void psci_print_stats(struct vm *vm)
 {
+	const struct psci_stats *stats = &vm->psci;
 	unsigned int smc64, nr, n = 0;
 
 	fprintf(stderr, "psci:");
 	for (smc64 = 0; smc64 < 2; smc64++) {
 		for (nr = 0; nr < PSCI_FN_COUNT; nr++) {
-			unsigned long count = vm->psci_calls[smc64][nr];
+			unsigned long count = stats->calls[smc64][nr];
 
 			if (!count)
 				continue;
@@ -301,7 +265,7 @@ void psci_print_stats(struct vm *vm)
 					smc64 ? PSCI_0_2_FN64(nr) : PSCI_0_2_FN(nr), count);
 		}
 	}
-	if (vm->other_calls)
-		fprintf(stderr, "%s other %lu", n++ ? "," : "", vm->other_calls);
+	if (stats->other_calls)
+		fprintf(stderr, "%s other %lu", n++ ? "," : "", stats->other_calls);
 	fprintf(stderr, "%s\n", n ? "" : " no forwarded calls");
 }

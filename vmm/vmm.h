@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small KVM/arm64 VMM that boots Linux with PSCI handled in userspace
- * through the KVM_ARM_VM_HVC_CTRL hypercall filter.
+ * A small KVM/arm64 VMM that boots Linux with PSCI handled in userspace,
+ * through either of the two hypercall filters of the series: its own
+ * KVM_ARM_VM_HVC_CTRL slots or mainline's KVM_ARM_VM_SMCCC_CTRL ranges.
  */
 #ifndef VMM_H
 #define VMM_H
@@ -14,12 +15,13 @@
 #include <string.h>
 #include <linux/kvm.h>
 
-#ifndef KVM_ARM_VM_HVC_CTRL
 /*
- * Headers without the HVC filter series: the UAPI it adds, so that the
- * VMM builds anywhere (it needs the patched kernel to run).
+ * Headers older than the UAPI the VMM speaks: copies of it, so that the
+ * VMM builds anywhere.  Each interface is probed at run time.
  */
-#define KVM_ARM_VM_HVC_CTRL		0
+#ifndef KVM_ARM_VM_HVC_CTRL
+/* The series' own filter (not in mainline) */
+#define KVM_ARM_VM_HVC_CTRL		0x80000000
 #define   KVM_ARM_VM_HVC_NR_SLOTS	0
 #define   KVM_ARM_VM_HVC_SET_RANGE	1
 
@@ -33,14 +35,36 @@ struct kvm_arm_hvc_range {
 	__u32 fn_start;
 	__u32 fn_end;
 };
+#endif
 
+#ifndef KVM_ARM_VM_SMCCC_CTRL
+/* Mainline's SMCCC filter (Linux 6.4+; 6.1 with the series) */
+#define KVM_ARM_VM_SMCCC_CTRL		0
+#define   KVM_ARM_VM_SMCCC_FILTER	0
+
+enum kvm_smccc_filter_action {
+	KVM_SMCCC_FILTER_HANDLE = 0,
+	KVM_SMCCC_FILTER_DENY,
+	KVM_SMCCC_FILTER_FWD_TO_USER,
+};
+
+struct kvm_smccc_filter {
+	__u32 base;
+	__u32 nr_functions;
+	__u8 action;
+	__u8 pad[15];
+};
+#endif
+
+/* v1 of the series had its group at 0, where mainline's filter lives */
+_Static_assert(KVM_ARM_VM_HVC_CTRL != KVM_ARM_VM_SMCCC_CTRL,
+	       "KVM_ARM_VM_HVC_CTRL is mainline's group 0: headers of v1 of the series, use v2's");
+
+#ifndef KVM_HYPERCALL_EXIT_SMC
 #define KVM_HYPERCALL_EXIT_SMC		(1U << 0)
 #define KVM_HYPERCALL_EXIT_16BIT	(1U << 1)
-#define KVM_HYPERCALL_EXIT_IMM_SHIFT	16
-#define KVM_HYPERCALL_EXIT_IMM(flags)	\
-	(((flags) >> KVM_HYPERCALL_EXIT_IMM_SHIFT) & 0xffff)
 
-/* Old headers have "__u32 longmode, pad" where the series has "__u64 flags" */
+/* 6.1's headers have "__u32 longmode, pad" where mainline has "__u64 flags" */
 static inline __u64 hypercall_flags(const struct kvm_run *run)
 {
 	__u64 flags;
@@ -53,6 +77,13 @@ static inline __u64 hypercall_flags(const struct kvm_run *run)
 {
 	return run->hypercall.flags;
 }
+#endif
+
+#ifndef KVM_HYPERCALL_EXIT_IMM
+/* The series only: the immediate of a call its slots forward */
+#define KVM_HYPERCALL_EXIT_IMM_SHIFT	16
+#define KVM_HYPERCALL_EXIT_IMM(flags)	\
+	(((flags) >> KVM_HYPERCALL_EXIT_IMM_SHIFT) & 0xffff)
 #endif
 
 /* Guest physical memory map (the layout of QEMU's "virt" board) */
@@ -72,6 +103,17 @@ static inline __u64 hypercall_flags(const struct kvm_run *run)
 /* PSCI function numbers are 0..0x1f within the SMC32 and SMC64 blocks */
 #define PSCI_FN_COUNT	0x20
 
+#define CORE_REG(name)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 KVM_REG_ARM_CORE_REG(name))
+#define CORE_REG_X(n)	CORE_REG(regs.regs[n])
+
+/*
+ * The power state machine of a vCPU (vcpu.c; under vm->lock):
+ *
+ *   OFF --vcpu_request_on()--> ON_PENDING --its own thread--> ON
+ *    ^                                                          |
+ *    +------------------------vcpu_mark_off()-------------------+
+ */
 enum vcpu_power {
 	VCPU_OFF,		/* thread sleeps on vcpu->wake */
 	VCPU_ON_PENDING,	/* CPU_ON accepted, thread not yet running it */
@@ -90,7 +132,7 @@ struct vcpu {
 	pthread_t		thread;
 	pthread_cond_t		wake;
 
-	/* Protected by vm->lock */
+	/* Protected by vm->lock; written by vcpu.c only */
 	enum vcpu_power		power;
 	uint64_t		entry;
 	uint64_t		context_id;
@@ -102,13 +144,55 @@ struct uart {
 	uint8_t		ier, fcr, lcr, mcr, scr, dll, dlm;
 };
 
+/* A block of function IDs the VMM takes from KVM */
+enum hypercall_action {
+	HYPERCALL_FORWARD,	/* KVM_EXIT_HYPERCALL to the VMM */
+	HYPERCALL_DENY,		/* KVM answers NOT_SUPPORTED itself */
+};
+
+struct hypercall_claim {
+	uint32_t		base;
+	uint32_t		nr_functions;
+	enum hypercall_action	action;
+	const char		*what;
+};
+
+/*
+ * One of the two hypercall filters (hvc_ctrl.c, smccc_filter.c): how to
+ * claim function IDs, and how a forwarded call's arguments are read and
+ * its result written.
+ */
+struct hypercall_abi {
+	const char	*name;		/* --abi NAME */
+	const char	*description;	/* "PSCI through ..." */
+	/* run->hypercall.flags bits that a call the VMM claimed may carry */
+	uint64_t	exit_flags;
+	/* Probes the filter, installs @claims; dies on any failure */
+	void		(*claim)(struct vm *vm, const struct hypercall_claim *claims,
+				 unsigned int nr_claims);
+	/* x1..x<nr> of the forwarded call; -1 after a (reported) error */
+	int		(*get_args)(struct vcpu *vcpu, uint64_t *args, unsigned int nr);
+	/* x0 of the guest when it resumes; -1 after a (reported) error */
+	int		(*set_result)(struct vcpu *vcpu, uint64_t ret);
+};
+
+extern const struct hypercall_abi hvc_ctrl_abi;
+extern const struct hypercall_abi smccc_filter_abi;
+
 struct vm_config {
-	unsigned int	nr_vcpus;
-	uint64_t	ram_size;
-	const char	*kernel;
-	const char	*initrd;
-	const char	*cmdline;
-	bool		trace;
+	unsigned int			nr_vcpus;
+	uint64_t			ram_size;
+	const char			*kernel;
+	const char			*initrd;
+	const char			*cmdline;
+	const struct hypercall_abi	*abi;
+	bool				trace;
+};
+
+/* Forwarded calls: [0] SMC32, [1] SMC64 PSCI numbers; other IDs */
+struct psci_stats {
+	unsigned long	calls[2][PSCI_FN_COUNT];
+	unsigned long	other_calls;
 };
 
 struct vm {
@@ -127,19 +211,18 @@ struct vm {
 
 	struct vcpu		*vcpus;
 	struct uart		uart;
+	struct psci_stats	psci;
 
 	pthread_mutex_t		lock;
-	pthread_cond_t		stop_cond;	/* main thread waits for stop */
+	pthread_cond_t		stop_cond;	/* vm_run() waits for stop */
 	bool			stopping;
 	int			exit_status;
-
-	/* Forwarded calls: [0] SMC32, [1] SMC64 PSCI numbers; other IDs */
-	unsigned long		psci_calls[2][PSCI_FN_COUNT];
-	unsigned long		other_calls;
 };
 
-/* main.c */
+/* util.c */
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* "vmm: <message>" on stderr */
+void vmm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vmm_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
 /* Reports a failure as "vmm: <ioctl name>: <strerror>" and returns -1 */
 #define KVM_IOCTL(fd, req, arg)	vmm_ioctl(fd, req, #req, (unsigned long)(arg))
@@ -150,19 +233,37 @@ int vmm_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
 		exit(1);						\
 	__ret;								\
 })
-void vm_stop(struct vm *vm, int status);
+
+/* vm.c */
+void vm_create(struct vm *vm);
+void vm_require_attr_named(struct vm *vm, uint32_t group, uint64_t attr,
+			   const char *name, const char *missing);
+#define vm_require_attr(vm, group, attr, missing)	\
+	vm_require_attr_named(vm, group, attr, #group ", " #attr, missing)
+int vm_get_attr(struct vm *vm, uint32_t group, uint64_t attr, void *addr);
+int vm_set_attr(struct vm *vm, uint32_t group, uint64_t attr, const void *addr);
 void *guest_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
+int vm_run(struct vm *vm);
+void vm_stop(struct vm *vm, int status);
 
 /* vcpu.c */
 void vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id);
+struct vcpu *vcpu_find_by_mpidr(struct vm *vm, uint64_t mpidr);
+enum vcpu_power vcpu_request_on(struct vcpu *vcpu, uint64_t entry, uint64_t context_id);
+void vcpu_mark_off(struct vcpu *vcpu);
+enum vcpu_power vcpu_power_state(struct vcpu *vcpu);
+int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
+int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
+void vcpu_setup_kick(void);
 void vcpu_start_thread(struct vcpu *vcpu);
-void vcpu_kick(struct vcpu *vcpu);
+void vcpu_stop(struct vcpu *vcpu);
+void vcpu_join(struct vcpu *vcpu);
 
 /* gic.c */
 void gic_create(struct vm *vm);
 
 /* psci.c */
-void psci_claim_range(struct vm *vm);
+void psci_claim(struct vm *vm);
 int psci_handle_exit(struct vcpu *vcpu);
 void psci_print_stats(struct vm *vm);
 
