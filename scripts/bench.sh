@@ -9,8 +9,9 @@
 # timed loop (default 20000), REPS timed loops per case (default 5).  The
 # table compares the ratios with their goals, but the exit status says only
 # whether the benchmark ran (both boots, every result line).
-# HVC_BUILD_BASE=0: take build/out/base as it is and build no kernel (kernels
-# of another checkout: HVC_WORK=DIR, DIR/out/{kernel,base} linking to them).
+# HVC_BUILD_BASE=0: take build/out/{kernel,base} as they are and build no
+# kernel (kernels of another checkout: HVC_WORK=DIR, DIR/out/{kernel,base}
+# linking to them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -21,24 +22,18 @@ reps=${2:-5}
 	die "usage: $0 [CALLS [REPS]] (REPS at most 100)"
 
 start=$(date +%s)
-patched=$out/kernel/arch/arm64/boot/Image
-base=$out/base/arch/arm64/boot/Image
+# The patched test kernel and, for case 6, the unpatched one: the tree's
+# "base" tag built like the test kernel (the same config, no series config).
+if [ "${HVC_BUILD_BASE:-1}" = 1 ]; then
+	need kernel base
+fi
+patched=$(image kernel)
+base=$(image base)
 hdr=$out/kernel/usr/include
 dst=$out/bench
-[ -f "$patched" ] || die "no patched kernel $patched: run make kernel first"
-[ -d "$hdr/linux" ] || die "no UAPI headers in $hdr: run make kernel first"
-
-# The unpatched kernel of case 6: the tree's "base" tag in a worktree of
-# its own, built like the test kernel (the same config, no series config).
-need_base_kernel() {
-	base_tree
-	HVC_SRC=$work/linux-base "$top/scripts/build-kernel.sh" base "$top/config/kvm.config"
-}
-if [ "${HVC_BUILD_BASE:-1}" = 1 ]; then
-	need_base_kernel
-else
-	[ -f "$base" ] || die "no base kernel $base (HVC_BUILD_BASE=0 builds none: unset it)"
-fi
+[ -f "$patched" ] || die "no patched kernel $patched (HVC_BUILD_BASE=0 builds none: unset it)"
+[ -d "$hdr/linux" ] || die "no UAPI headers in $hdr (HVC_BUILD_BASE=0 builds none: unset it)"
+[ -f "$base" ] || die "no base kernel $base (HVC_BUILD_BASE=0 builds none: unset it)"
 
 say "building hvc_bench into $dst"
 mkdir -p "$dst" "$results"

@@ -12,24 +12,20 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-"$top/scripts/deps.sh"
-"$top/scripts/tree.sh"
-"$top/scripts/build-kernel.sh" kernel "$top/config/kvm.config" "$top/config/series.config"
-"$top/scripts/build-vmm.sh" kernel
+need kernel vmm
 
 mkdir -p "$results"
 list=$results/demo.list
-sed -e '/^#/d' -e '/^[[:space:]]*$/d' -e 's#^\([0-9]*\) vmm #\1 vmm --trace #' \
-	"$top/tests/vmm.list" > "$list"
+list_lines "$top/tests/vmm.list" | sed 's#^\([0-9]*\) vmm #\1 vmm --trace #' > "$list"
 "$top/scripts/initramfs.sh" "$out/demo.cpio.gz" "$list" /nonexistent \
-	"$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$out/kernel/arch/arm64/boot/Image"
+	"$out/vmm/vmm" "$out/vmm/guest.cpio.gz" "$(image kernel)"
 
 log=$results/demo-console.log
 limit=$(awk '{s += $1} END {print s + 180}' "$list")
 say "booting the L1 host kernel; in it, one after the other:"
 cut -d' ' -f2- "$list" | sed 's/^/      /'
 echo "------------------------------------------------------------------------"
-HVC_SHOW_CONSOLE=1 "$top/scripts/run-vm.sh" "$out/kernel/arch/arm64/boot/Image" \
+HVC_SHOW_CONSOLE=1 "$top/scripts/run-vm.sh" "$(image kernel)" \
 	"$out/demo.cpio.gz" "$log" "$limit"
 echo "------------------------------------------------------------------------"
 
