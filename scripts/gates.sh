@@ -3,10 +3,13 @@
 # The checks a series must pass before anyone reads it, each a case of the
 # "gates" layer (RESULTS-DIR/gates.tap), logs in RESULTS-DIR/gates/:
 #   - checkpatch.pl --strict per patch: no error, no warning other than the
-#     generic "does MAINTAINERS need updating?" (see the cover letter);
+#     generic "does MAINTAINERS need updating?" (see the cover letter) and
+#     "Unknown commit id" (the generated tree is Debian's tarball, without
+#     history: no commit a message cites, mainline's included, is in it);
 #   - get_maintainer.pl per patch names the KVM/arm64 maintainers and list
 #     (or, for a patch outside arch/arm64, the KVM entry);
-#   - mail form: every patch has From, "Subject: [PATCH n/N]", Signed-off-by;
+#   - mail form: every patch has From, "Subject: [PATCH n/N]" (n padded to
+#     N's width, as git format-patch writes it), Signed-off-by;
 #     the cover letter states the base and the tests;
 #   - round trip: exporting the generated tree (into RESULTS-DIR/gates/roundtrip)
 #     reproduces patches/ byte for byte;
@@ -35,9 +38,10 @@ checkpatch() {	# checkpatch PATCH
 	report=$("$tree/scripts/checkpatch.pl" --strict -q "$1" 2>&1 || true)
 	printf '%s\n' "$report"
 	errors=$(grep -c '^ERROR:' <<< "$report" || true)
-	warnings=$(grep '^WARNING:' <<< "$report" | grep -vc 'does MAINTAINERS need updating' || true)
+	warnings=$(grep '^WARNING:' <<< "$report" |
+		grep -v -e 'does MAINTAINERS need updating' -e 'Unknown commit id' -c || true)
 	[ "$errors" -eq 0 ] && [ "$warnings" -eq 0 ] ||
-		die "$errors errors, $warnings warnings (other than 'does MAINTAINERS need updating')"
+		die "$errors errors, $warnings warnings (other than 'does MAINTAINERS need updating' and 'Unknown commit id')"
 }
 maintainers() {	# maintainers PATCH
 	local report
@@ -59,18 +63,20 @@ for i in "${!patches[@]}"; do
 	run_case "checkpatch --strict $name" "$logs/checkpatch-$name.log" checkpatch "$p"
 	run_case "get_maintainer names the KVM maintainers for $name" "$logs/maintainers-$name.log" \
 		maintainers "$p"
-	want="Subject: [PATCH $((i + 1))/$total] "
-	run_case "mail form (From, [PATCH $((i + 1))/$total], Signed-off-by) of $name" \
+	n=$(printf '%0*d' ${#total} $((i + 1)))
+	want="Subject: [PATCH $n/$total] "
+	run_case "mail form (From, [PATCH $n/$total], Signed-off-by) of $name" \
 		"$logs/mail-$name.log" mail_form "$p" "$want"
 done
 
+zero=$(printf '%0*d' ${#total} 0)
 cover_letter() {
 	local cover=$top/patches/0000-cover-letter.patch
-	grep -F "Subject: [PATCH 0/$total] " "$cover" && grep '^Base: .*6\.1\.' "$cover" &&
-		grep '^Testing:' "$cover" && ! grep '\*\*\*' "$cover" ||
-		die "$cover: no 'Subject: [PATCH 0/$total]', 'Base: ...6.1.', 'Testing:', or a placeholder (***) left"
+	grep -F "Subject: [PATCH $zero/$total] " "$cover" && grep '^Base: .*6\.1\.' "$cover" &&
+		grep '^Testing' "$cover" && ! grep -e '\*\*\*' -e '@@[A-Z_]*@@' "$cover" ||
+		die "$cover: no 'Subject: [PATCH $zero/$total]', 'Base: ...6.1.', 'Testing', or a placeholder (*** or @@NAME@@) left"
 }
-run_case "cover letter: [PATCH 0/$total], base, tests, no placeholder" "$logs/cover.log" cover_letter
+run_case "cover letter: [PATCH $zero/$total], base, tests, no placeholder" "$logs/cover.log" cover_letter
 
 say "round trip: export of the tree equals patches/"
 # Into a directory of the results, never into the checkout: patches/ is
