@@ -1,38 +1,46 @@
 # The one entry point: every target runs one script of scripts/, and each
 # script first builds, incrementally, what it needs (scripts/lib.sh: need),
-# so no target has prerequisites here.  Generated files (kernel tree,
-# builds, results) live in build/, ignored by git.  TESTING.md: the tests.
+# so no target has prerequisites here.  Generated files (kernel trees,
+# builds, results) live in build/, ignored by git.  On a system without
+# make, ./run installs it first.  TESTING.md: the tests.
+#
+# LINUX=6.1 or LINUX=6.12 restricts a target to that kernel's series; by
+# default check, demo, bench and the tree targets cover both.
+
+VERSIONS := $(or $(LINUX),6.1 6.12)
+export LINUX T DEBUG BASE
 
 .PHONY: help deps tree export kernel selftests vmm check shell demo bench clean
 
 help:
-	@echo "make demo      build the patched kernel and boot SMP Linux with PSCI in a userspace VMM"
-	@echo "make check     run every test layer; T=<test> runs one VM test (e.g. T=hvc_filter),"
-	@echo "               DEBUG=1 and BASE=1 add the debug and the unpatched kernel (TESTING.md)"
-	@echo "make tree      create build/linux: Debian's 6.1 source + patches/series (git am)"
-	@echo "make export    write build/linux's commits back to patches/ (git format-patch)"
-	@echo "make kernel    build the arm64 test kernel (build/out/kernel)"
-	@echo "make selftests build the KVM selftests against its headers"
-	@echo "make vmm       build the example VMM (build/out/vmm)"
-	@echo "make shell     boot the test kernel into a shell (T=<test> runs that test only)"
-	@echo "make bench     instructions per hypercall, with and without the filter (-icount)"
-	@echo "make clean     remove build/ except the kernel trees"
+	@echo "make demo      build both patched kernels; in each, boot SMP Linux with PSCI in a userspace VMM"
+	@echo "make check     run every test layer of both series; T=<test> runs one VM test (e.g."
+	@echo "               T=hvc_filter), DEBUG=1 and BASE=1 add the debug and the unpatched kernels"
+	@echo "make tree      create build/<version>/linux: Debian's source + patches/<version>/series"
+	@echo "make export    write build/<version>/linux's commits back to patches/<version>/"
+	@echo "make kernel    build the arm64 test kernels (build/<version>/out/kernel)"
+	@echo "make selftests build and install each tree's KVM selftests (build/<version>/out/kselftest)"
+	@echo "make vmm       build the example VMM (build/out/vmm, one binary for both kernels)"
+	@echo "make shell     boot the 6.1 test kernel into a shell (LINUX=6.12: the other; T=<test>: run it)"
+	@echo "make bench     instructions per hypercall on both kernels, patched and not (-icount)"
+	@echo "make clean     remove the builds and results, keep the kernel trees"
+	@echo "LINUX=6.1 or LINUX=6.12 limits a target to one kernel."
 
 deps:
 	scripts/deps.sh
 
 tree:
-	scripts/tree.sh
+	@for v in $(VERSIONS); do HVC_LINUX=$$v scripts/tree.sh || exit 1; done
 
-# Exports what is committed in build/linux: never rebuilds the tree first.
+# Exports what is committed in build/<version>/linux: never rebuilds the tree first.
 export:
-	scripts/export.sh
+	@for v in $(VERSIONS); do HVC_LINUX=$$v scripts/export.sh || exit 1; done
 
 kernel:
-	scripts/build-kernel.sh
+	@for v in $(VERSIONS); do HVC_LINUX=$$v scripts/build-kernel.sh || exit 1; done
 
 selftests:
-	scripts/build-selftests.sh
+	@for v in $(VERSIONS); do HVC_LINUX=$$v scripts/build-selftests.sh || exit 1; done
 
 vmm:
 	scripts/build-vmm.sh
@@ -50,4 +58,4 @@ bench:
 	scripts/bench.sh
 
 clean:
-	rm -rf build/out build/results build/base/out build/mainline
+	rm -rf build/out build/results build/mainline build/6.1/out build/6.12/out build/6.1/base/out build/6.12/base/out build/6.1/bisect build/6.12/bisect

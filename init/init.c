@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * init for the test initramfs: mounts the pseudo filesystems, runs the
- * programs listed in /tests/list one after the other with a timeout each,
- * and powers the machine off.  Everything a test prints goes straight to
- * the console; the harness on the host cuts the console log into tests by
- * the markers printed here:
+ * init for the test VMs: a thin wrapper around what kernel CI runs.  It
+ * mounts the pseudo filesystems, prints the KUnit results of the boot, runs
+ * the installed kselftests with their own runner (/tests/run-kselftest, which
+ * calls /kselftest/run_kselftest.sh), then the other programs of
+ * /tests/list one after the other with a timeout each, and powers the
+ * machine off.  Everything goes to the console; the harness on the host
+ * cuts the console log into parts by the markers printed here:
  *
  *   @@@ BEGIN <name>
  *   @@@ END <name> rc=<exit status> secs=<wall time>
@@ -13,15 +15,15 @@
  *   @@@ ALL DONE
  *
  * The KUnit suites built into the kernel ran at boot; their KTAP results
- * (debugfs) are printed as one block each, named kunit/<suite>.  On a
- * kernel with kmemleak, a forced scan after the last test is one more
- * block, named kmemleak, which fails (rc=1) if it reports any object.
+ * (debugfs) are printed as one part each, named kunit/<suite>.  The
+ * kselftest runner's TAP is the part named kselftest.  On a kernel with
+ * kmemleak, a forced scan after the last test is one more part, named
+ * kmemleak, which fails (rc=1) if it reports any object.
  *
- * /tests/list holds one test a line: "<timeout seconds> <program> [args]",
- * the program relative to /tests.  Kernel command line options:
+ * /tests/list holds one program a line: "<timeout seconds> <program>
+ * [args]", the program relative to /tests.  Kernel command line options:
  *
- *   hvc.only=<program>   run only the list entries of that program
- *   hvc.shell            run /bin/sh (if the initramfs has one) instead
+ *   hvc.shell            run /bin/sh instead of the tests
  *   hvc.nokunit          do not report the KUnit suites (a second boot)
  */
 #define _GNU_SOURCE
@@ -88,13 +90,62 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Runs argv[0] (a path) with a limit of @limit seconds (0: none), between
+ * the markers of the part @name.  The program runs in a process group of
+ * its own, which a timeout kills as a whole: tests start threads and
+ * children.
+ */
+static void run_part(const char *name, char **argv, unsigned int limit)
+{
+	int status;
+	double start;
+	pid_t pid;
+
+	printf("@@@ BEGIN %s\n", name);
+	fflush(stdout);
+	start = now();
+	pid = fork();
+	if (pid < 0) {
+		printf("@@@ END %s rc=255 secs=0 (fork: %s)\n", name, strerror(errno));
+		return;
+	}
+	if (!pid) {
+		setpgid(0, 0);
+		if (chdir("/tests"))
+			printf("init: chdir /tests: %s\n", strerror(errno));
+		execv(argv[0], argv);
+		printf("init: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+
+	timed_out = 0;
+	alarm(limit);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR || !timed_out)
+			continue;
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	alarm(0);
+
+	if (timed_out)
+		printf("@@@ END %s timeout secs=%u\n", name, limit);
+	else if (WIFSIGNALED(status))
+		printf("@@@ END %s signal=%d secs=%.1f\n", name,
+		       WTERMSIG(status), now() - start);
+	else
+		printf("@@@ END %s rc=%d secs=%.1f\n", name,
+		       WEXITSTATUS(status), now() - start);
+	fflush(stdout);
+}
+
+/* Runs one line of /tests/list: "<timeout seconds> <program> [args]". */
 static void run_test(char *line)
 {
 	char *argv[MAX_ARGS + 1], path[256], *save, *tok;
 	unsigned int limit;
-	int argc = 0, status;
-	double start;
-	pid_t pid;
+	int argc = 0;
 
 	tok = strtok_r(line, " \t\n", &save);
 	if (!tok || tok[0] == '#')
@@ -108,43 +159,12 @@ static void run_test(char *line)
 		return;
 	}
 	snprintf(path, sizeof(path), "/tests/%s", argv[0]);
+	{
+		char *name = argv[0];
 
-	printf("@@@ BEGIN %s\n", argv[0]);
-	fflush(stdout);
-	start = now();
-	pid = fork();
-	if (pid < 0) {
-		printf("@@@ END %s rc=255 secs=0 (fork: %s)\n", argv[0], strerror(errno));
-		return;
+		argv[0] = path;
+		run_part(name, argv, limit);
 	}
-	if (!pid) {
-		setpgid(0, 0);
-		chdir("/tests");
-		execv(path, argv);
-		printf("init: exec %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-
-	timed_out = 0;
-	alarm(limit);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR || !timed_out)
-			continue;
-		/* Kill the whole process group: tests start threads and children. */
-		kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-	}
-	alarm(0);
-
-	if (timed_out)
-		printf("@@@ END %s timeout secs=%u\n", argv[0], limit);
-	else if (WIFSIGNALED(status))
-		printf("@@@ END %s signal=%d secs=%.1f\n", argv[0],
-		       WTERMSIG(status), now() - start);
-	else
-		printf("@@@ END %s rc=%d secs=%.1f\n", argv[0],
-		       WEXITSTATUS(status), now() - start);
-	fflush(stdout);
 }
 
 /* Prints the KTAP log of every KUnit suite that ran at boot. */
@@ -219,7 +239,7 @@ static void report_kmemleak(void)
 
 int main(void)
 {
-	char buf[1024], cmd[1024], *only;
+	char buf[1024], cmd[1024];
 	struct sigaction sa = { .sa_handler = on_alarm };
 	FILE *list;
 	int fd;
@@ -242,11 +262,12 @@ int main(void)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGALRM, &sa, NULL);
+	setenv("PATH", "/usr/bin:/bin", 1);
 
 	if (cmdline_value("hvc.shell", cmd, sizeof(cmd))) {
 		char *sh[] = { "/bin/sh", NULL };
 
-		printf("init: starting /bin/sh; tests are in /tests (see /tests/list)\n");
+		printf("init: starting /bin/sh; the kselftests are in /kselftest, the rest in /tests\n");
 		if (!fork()) {
 			setsid();
 			ioctl(0, TIOCSCTTY, 1);
@@ -258,22 +279,19 @@ int main(void)
 	} else {
 		if (!cmdline_value("hvc.nokunit", cmd, sizeof(cmd)))
 			report_kunit();
-		only = cmdline_value("hvc.only", cmd, sizeof(cmd));
-		list = fopen("/tests/list", "r");
-		if (!list) {
-			printf("init: /tests/list: %s\n", strerror(errno));
-		} else {
-			while (fgets(buf, sizeof(buf), list)) {
-				char name[256] = "";
+		/* The kselftest runner keeps its own timeouts (kvm/settings). */
+		if (!access("/tests/run-kselftest", X_OK)) {
+			char *runner[] = { "/tests/run-kselftest", NULL };
 
-				if (only && *only) {
-					sscanf(buf, "%*u %255s", name);
-					if (strcmp(name, only))
-						continue;
-				}
+			run_part("kselftest", runner, 0);
+		}
+		list = fopen("/tests/list", "r");
+		if (list) {
+			while (fgets(buf, sizeof(buf), list))
 				run_test(buf);
-			}
 			fclose(list);
+		} else if (errno != ENOENT) {
+			printf("init: /tests/list: %s\n", strerror(errno));
 		}
 		report_kmemleak();
 	}

@@ -1,7 +1,8 @@
 #!/bin/bash
-# usage: scripts/build-kernel.sh [NAME [FRAGMENT...]]
-# Cross-builds an arm64 kernel out of tree into build/out/NAME, with ccache,
-# and installs its UAPI headers under that build directory.  The kernels
+# usage: [HVC_LINUX=6.1|6.12] scripts/build-kernel.sh [NAME [FRAGMENT...]]
+# Cross-builds an arm64 kernel of the version HVC_LINUX names out of tree
+# into build/<version>/out/NAME, with ccache, and installs its UAPI headers
+# under that build directory.  The kernels
 # scripts/lib.sh names have their own config fragments: kernel (the
 # default), the test kernel; debug, the test kernel with the kernel's own
 # checkers; base, the unpatched tree (tag "base") with the test kernel's
@@ -40,7 +41,7 @@ while IFS= read -r line; do
 done < "$o/fragment.config"
 [ $bad -eq 0 ] || { rm -f "$o/fragment.applied"; die "config fragment not honoured (dependency missing?): see above"; }
 
-say "building kernel '$name' ($jobs jobs, ccache) in $o"
+say "building the $kver kernel '$name' ($jobs jobs, ccache) in $o"
 start=$(date +%s)
 make -s -C "$src" O="$o" "${kcc[@]}" -j"$jobs" Image
 make -s -C "$src" O="$o" "${kcc[@]}" headers_install INSTALL_HDR_PATH="$o/usr" >/dev/null

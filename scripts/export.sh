@@ -1,10 +1,11 @@
 #!/bin/bash
-# usage: scripts/export.sh [DIR]
-# Exports the commits of build/linux since the "base" tag into DIR (default
-# patches/) as git format-patch files with stable names and contents
-# (zeroed commit ids, no signature), rewrites DIR/series, and builds the
-# cover letter DIR/0000-cover-letter.patch from patches/cover-letter.txt
-# (first line: subject, the rest: body) plus git's shortlog and diffstat.
+# usage: [HVC_LINUX=6.1|6.12] scripts/export.sh [DIR]
+# Exports the commits of build/<version>/linux since the "base" tag into DIR
+# (default patches/<version>/) as git format-patch files with stable names
+# and contents (zeroed commit ids, no signature), rewrites DIR/series, and
+# builds the cover letter DIR/0000-cover-letter.patch from
+# patches/<version>/cover-letter.txt (first line: subject, the rest: body)
+# plus git's shortlog and diffstat.
 # Blob ids in the index lines have 12 digits, whatever the size of the tree.
 # Applying the series (make tree) and exporting again changes nothing; the
 # round-trip gate checks that by exporting into a temporary DIR.
@@ -12,7 +13,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ $# -le 1 ] || die "usage: $0 [DIR]"
-dest=${1:-$top/patches}
+dest=${1:-$patchdir}
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 [ -d "$tree/.git" ] || die "no kernel tree: run make tree first"
@@ -31,7 +32,7 @@ git -c core.abbrev=12 -c user.name="hvc-filter developers" -c user.email="hvc-fi
 # The cover letter: our text instead of git's placeholders, and the date of
 # the last patch so that exporting twice gives the same bytes.
 cover=$tmp/0000-cover-letter.patch
-src=$top/patches/cover-letter.txt
+src=$patchdir/cover-letter.txt
 [ -f "$src" ] || die "$src missing: write the cover letter there (subject line, blank line, body)"
 date=$(git log -1 --format=%aD HEAD)
 python3 - "$cover" "$src" "$date" <<'PY'
@@ -52,4 +53,4 @@ PY
 find "$dest" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
 cp "$tmp"/*.patch "$dest/"
 (cd "$tmp" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') > "$dest/series"
-say "exported $n patches and the cover letter to $dest"
+say "exported $n $kver patches and the cover letter to $dest"

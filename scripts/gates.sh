@@ -1,7 +1,8 @@
 #!/bin/bash
-# usage: scripts/gates.sh RESULTS-DIR
+# usage: [HVC_LINUX=6.1|6.12] scripts/gates.sh RESULTS-DIR
 # The checks a series must pass before anyone reads it, each a case of the
-# "gates" layer (RESULTS-DIR/gates.tap), logs in RESULTS-DIR/gates/:
+# layer "<version>-gates" (RESULTS-DIR/<version>-gates.tap), logs in
+# RESULTS-DIR/<version>-gates/:
 #   - checkpatch.pl --strict per patch: no error, no warning other than the
 #     generic "does MAINTAINERS need updating?" (see the cover letter) and
 #     "Unknown commit id" (the generated tree is Debian's tarball, without
@@ -9,29 +10,37 @@
 #   - get_maintainer.pl per patch names the KVM/arm64 maintainers and list
 #     (or, for a patch outside arch/arm64, the KVM entry);
 #   - mail form: every patch has From, "Subject: [PATCH n/N]" (n padded to
-#     N's width, as git format-patch writes it), Signed-off-by;
-#     the cover letter states the base and the tests;
-#   - round trip: exporting the generated tree (into RESULTS-DIR/gates/roundtrip)
-#     reproduces patches/ byte for byte;
-#   - x86_64 arch/x86/kvm/ builds (the uapi 'flags' change touches x86);
+#     N's width, as git format-patch writes it), Signed-off-by, and no
+#     placeholder left; the cover letter states the base and the tests;
+#   - round trip: exporting the generated tree (into the log directory)
+#     reproduces patches/<version>/ byte for byte;
+#   - 6.1: x86_64 arch/x86/kvm/ builds (the uapi 'flags' change touches x86);
 #   - W=1 and sparse (C=2) on the objects the series touches: no warning
 #     the unpatched base does not have (scripts/gate-warnings.sh);
-#   - clang (LLVM=1) builds the test kernel without a warning; the test
-#     config with CONFIG_KVM=n builds; arch/arm64/kvm/ builds with Debian's
-#     arm64 config (scripts/gate-build.sh);
+#   - clang (LLVM=1) compiles the objects the series touches without a
+#     warning; every object outside KVM that includes a header the series
+#     changes compiles with CONFIG_KVM=n; 6.1: arch/arm64/kvm/ builds with
+#     Debian's arm64 config (scripts/gate-build.sh);
 #   - CONFIG_UAPI_HEADER_TEST compiled the exported kvm headers standalone;
-#   - make htmldocs SPHINXDIRS=virt: no new warning (scripts/gate-docs.sh).
-# Bisectability is scripts/bisect.sh's.  Exits 0 once every gate has run,
-# whatever their results.
+#   - make htmldocs SPHINXDIRS=virt: no new warning (scripts/gate-docs.sh);
+#   - 6.12: what the two series share is the same: the files both add
+#     (hypercalls_filter.c, the KUnit suites, the selftests and their
+#     library helpers) are identical, and so is the UAPI the 6.12 series
+#     adds to what 6.1's has.
+# Bisectability is scripts/bisect.sh's.  The plan is written first; exits 0
+# once every gate has run, whatever their results.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: $0 RESULTS-DIR"
-start_layer "$1" gates
 need kernel
-
-mapfile -t patches < <(list_lines "$top/patches/series")
+mapfile -t patches < <(list_lines "$patchdir/series")
 total=${#patches[@]}
+builds=(w1 sparse clang nokvm)
+[ "$kver" != 6.1 ] || builds=(x86 "${builds[@]}" debian)
+plan=$(( 3 * total + 1 + 1 + ${#builds[@]} + 2 ))
+[ "$kver" = 6.1 ] || plan=$((plan + 2))
+start_layer "$1" "$kver-gates" "$plan"
 
 checkpatch() {	# checkpatch PATCH
 	local report errors warnings
@@ -54,64 +63,99 @@ maintainers() {	# maintainers PATCH
 mail_form() {	# mail_form PATCH SUBJECT-PREFIX
 	grep '^From: .*<.*@.*>' "$1" && grep -F "$2" "$1" && grep '^Signed-off-by: .*<.*@.*>' "$1" ||
 		die "missing From, '$2' or Signed-off-by"
+	! grep -n -e '@@[A-Z_]*@@' -e '\*\*\*' "$1" || die "a placeholder is left (above)"
 }
 
-say "checkpatch --strict, get_maintainer and mail form, per patch"
+say "$kver: checkpatch --strict, get_maintainer and mail form, per patch"
 for i in "${!patches[@]}"; do
-	p=$top/patches/${patches[$i]}
+	p=$patchdir/${patches[$i]}
 	name=${patches[$i]%.patch}
 	run_case "checkpatch --strict $name" "$logs/checkpatch-$name.log" checkpatch "$p"
 	run_case "get_maintainer names the KVM maintainers for $name" "$logs/maintainers-$name.log" \
 		maintainers "$p"
 	n=$(printf '%0*d' ${#total} $((i + 1)))
-	want="Subject: [PATCH $n/$total] "
-	run_case "mail form (From, [PATCH $n/$total], Signed-off-by) of $name" \
-		"$logs/mail-$name.log" mail_form "$p" "$want"
+	run_case "mail form (From, [PATCH $n/$total], Signed-off-by, no placeholder) of $name" \
+		"$logs/mail-$name.log" mail_form "$p" "Subject: [PATCH $n/$total] "
 done
 
 zero=$(printf '%0*d' ${#total} 0)
 cover_letter() {
-	local cover=$top/patches/0000-cover-letter.patch
-	grep -F "Subject: [PATCH $zero/$total] " "$cover" && grep '^Base: .*6\.1\.' "$cover" &&
+	local cover=$patchdir/0000-cover-letter.patch
+	grep -F "Subject: [PATCH $zero/$total] " "$cover" && grep "^Base: .*$pkg ${kver//./\\.}\." "$cover" &&
 		grep '^Testing' "$cover" && ! grep -e '\*\*\*' -e '@@[A-Z_]*@@' "$cover" ||
-		die "$cover: no 'Subject: [PATCH $zero/$total]', 'Base: ...6.1.', 'Testing', or a placeholder (*** or @@NAME@@) left"
+		die "$cover: no 'Subject: [PATCH $zero/$total]', 'Base: ... $pkg $kver.', 'Testing', or a placeholder (*** or @@NAME@@) left"
 }
 run_case "cover letter: [PATCH $zero/$total], base, tests, no placeholder" "$logs/cover.log" cover_letter
 
-say "round trip: export of the tree equals patches/"
+say "$kver: round trip: export of the tree equals patches/$kver/"
 # Into a directory of the results, never into the checkout: patches/ is
 # only read.
 roundtrip() {
 	rm -rf "$logs/roundtrip"
 	"$top/scripts/export.sh" "$logs/roundtrip" || die "scripts/export.sh failed (see above)"
-	diff -r -x cover-letter.txt "$top/patches" "$logs/roundtrip" ||
-		die "the export differs from patches/ (diff above)"
+	diff -r -x cover-letter.txt "$patchdir" "$logs/roundtrip" ||
+		die "the export differs from patches/$kver/ (diff above)"
 }
-run_case "export after apply reproduces patches/ byte for byte" "$logs/roundtrip.log" roundtrip
+run_case "export after apply reproduces patches/$kver/ byte for byte" "$logs/roundtrip.log" roundtrip
 
-say "x86_64 KVM, W=1 and sparse against the base, clang, CONFIG_KVM=n, Debian's config"
-run_case "x86_64 arch/x86/kvm/ builds with the series" "$logs/x86.log" \
-	"$top/scripts/gate-build.sh" x86
-run_case "W=1: no new warning in the objects the series touches" "$logs/w1.log" \
-	"$top/scripts/gate-warnings.sh" w1 "$logs"
-run_case "sparse (C=2): no new warning in the objects the series touches" "$logs/sparse.log" \
-	"$top/scripts/gate-warnings.sh" sparse "$logs"
-run_case "clang (LLVM=1) builds the arm64 test kernel without a warning" "$logs/clang.log" \
-	"$top/scripts/gate-build.sh" clang
-run_case "the arm64 test config with CONFIG_KVM=n builds" "$logs/nokvm.log" \
-	"$top/scripts/gate-build.sh" nokvm
-run_case "arch/arm64/kvm/ builds with Debian's arm64 config" "$logs/debian.log" \
-	"$top/scripts/gate-build.sh" debian
+say "$kver: builds: ${builds[*]}"
+for b in "${builds[@]}"; do
+	case $b in
+	x86) run_case "x86_64 arch/x86/kvm/ builds with the series" "$logs/x86.log" \
+		"$top/scripts/gate-build.sh" x86 ;;
+	w1) run_case "W=1: no new warning in the objects the series touches" "$logs/w1.log" \
+		"$top/scripts/gate-warnings.sh" w1 "$logs" ;;
+	sparse) run_case "sparse (C=2): no new warning in the objects the series touches" "$logs/sparse.log" \
+		"$top/scripts/gate-warnings.sh" sparse "$logs" ;;
+	clang) run_case "clang (LLVM=1) compiles the objects the series touches without a warning" \
+		"$logs/clang.log" "$top/scripts/gate-build.sh" clang ;;
+	nokvm) run_case "with CONFIG_KVM=n, the objects that include a header the series changes build" \
+		"$logs/nokvm.log" "$top/scripts/gate-build.sh" nokvm ;;
+	debian) run_case "arch/arm64/kvm/ builds with Debian's arm64 config" "$logs/debian.log" \
+		"$top/scripts/gate-build.sh" debian ;;
+	esac
+done
 
-say "UAPI headers standalone, documentation"
+say "$kver: UAPI headers standalone, documentation"
 uapi_test() {
 	grep -qx 'CONFIG_UAPI_HEADER_TEST=y' "$out/kernel/.config" ||
 		die "the test kernel has no CONFIG_UAPI_HEADER_TEST"
-	make -C "$tree" O="$out/kernel" CC="ccache ${CROSS_COMPILE}gcc" -j"$jobs" usr/ &&
+	make -C "$tree" O="$out/kernel" "${kcc[@]}" -j"$jobs" usr/ &&
 	ls -l "$out/kernel/usr/include/linux/kvm.hdrtest" "$out/kernel/usr/include/asm/kvm.hdrtest"
 }
 run_case "CONFIG_UAPI_HEADER_TEST: linux/kvm.h and asm/kvm.h compile standalone" \
 	"$logs/uapi.log" uapi_test
 run_case "htmldocs SPHINXDIRS=virt: no new warning, vm.rst rendered" "$logs/docs.log" \
 	"$top/scripts/gate-docs.sh" "$logs"
-tap_close "$tap"
+
+if [ "$kver" != 6.1 ]; then
+	say "$kver: what both series share is the same"
+	# The files both series add or rewrite whole; the selftest library's
+	# additions are compared by what they add.
+	shared_files() {
+		local f a b
+		a=$work/6.1/linux b=$tree
+		[ -d "$a/.git" ] || die "no 6.1 tree to compare with: run HVC_LINUX=6.1 scripts/tree.sh"
+		for f in arch/arm64/kvm/hypercalls_filter.c arch/arm64/kvm/hypercalls_filter_test.c \
+			arch/arm64/kvm/hypercalls_test.c arch/arm64/kvm/.kunitconfig \
+			$(git -C "$b" diff --name-only --diff-filter=A base..HEAD -- tools/testing/selftests/kvm); do
+			cmp "$a/$f" "$b/$f" || die "$f differs between the two series"
+			echo "same: $f"
+		done
+	}
+	run_case "the files both series add are identical" "$logs/shared-files.log" shared_files
+	# uapi_defs TREE: the series' UAPI lines of TREE's exported headers,
+	# one a line, blanks squeezed.
+	uapi_defs() {
+		git -C "$1" diff base..HEAD -- include/uapi arch/arm64/include/uapi |
+			sed -n 's/^+\([^+]\)/\1/p' | tr -s ' \t' ' ' | sort -u
+	}
+	shared_uapi() {
+		comm -13 <(uapi_defs "$work/6.1/linux") <(uapi_defs "$tree") > "$logs/uapi-6.12-only.txt"
+		if [ -s "$logs/uapi-6.12-only.txt" ]; then
+			cat "$logs/uapi-6.12-only.txt"
+			die "the 6.12 series adds UAPI lines the 6.1 series does not (above)"
+		fi
+	}
+	run_case "every UAPI line the 6.12 series adds is the 6.1 series' too" "$logs/shared-uapi.log" shared_uapi
+fi

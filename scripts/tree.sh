@@ -1,27 +1,27 @@
 #!/bin/bash
-# usage: scripts/tree.sh
-# Creates (or refreshes) the generated kernel tree build/linux: the Debian
-# linux-source-6.1 tarball committed as the pristine base (tag "base"; kept
-# in ~/.cache/hvc-filter for the next clone), then patches/series applied
-# with git am.  A tree that already carries exactly the series is left
-# alone, so its build stays warm.
+# usage: [HVC_LINUX=6.1|6.12] scripts/tree.sh
+# Creates (or refreshes) the generated kernel tree build/<version>/linux:
+# Debian's linux-source-<version> tarball committed as the pristine base
+# (tag "base"; kept in ~/.cache/hvc-filter for the next clone), then
+# patches/<version>/series applied with git am.  A tree that already
+# carries exactly the series is left alone, so its build stays warm.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 need deps
-tarball=/usr/src/linux-source-6.1.tar.xz
-series=$top/patches/series
-[ -f "$tarball" ] || die "$tarball missing: run scripts/deps.sh (apt-get install linux-source-6.1)"
+series=$patchdir/series
+[ -f "$tarball" ] || die "$tarball missing: run scripts/deps.sh (apt-get install $pkg)"
 
 patch_ids() { git patch-id --stable | awk '{print $1}' | sort; }
 series_files() { [ ! -f "$series" ] || list_lines "$series"; }
 
 # The committed base is kept as a bare repository in the cache directory,
-# one per linux-source-6.1 version: another clone of this repository gets
+# one per package version: another clone of this repository gets
 # its tree from there (a local clone, hard links, and a checkout) instead
 # of unpacking and hashing the tarball again.
 cache=${HVC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvc-filter}
-seed=$cache/linux-source-6.1_$(dpkg-query -W -f='${Version}' linux-source-6.1).git
+version=$(dpkg-query -W -f='${Version}' "$pkg")
+seed=$cache/${pkg}_$version.git
 
 if [ ! -d "$tree/.git" ]; then
 	rm -rf "$tree" "$tree.tmp"
@@ -47,9 +47,8 @@ if [ ! -d "$tree/.git" ]; then
 		# -f: the tarball drops the "!.gitignore"-style exceptions of upstream's
 		# .gitignore, and every file it ships is source.
 		git -C "$tree.tmp" add -A -f
-		version=$(make -s -C "$tree.tmp" kernelversion)
 		git -C "$tree.tmp" "${git_id[@]}" commit -q \
-			-m "Linux $version (Debian linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1))"
+			-m "Linux $(make -s -C "$tree.tmp" kernelversion) (Debian $pkg $version)"
 		git -C "$tree.tmp" tag base
 		# Best effort: without a cache the next clone unpacks again.
 		rm -rf "$seed.tmp"
@@ -57,11 +56,12 @@ if [ ! -d "$tree/.git" ]; then
 		# seconds where 75000 loose objects take a minute.
 		if mkdir -p "$cache" && git clone -q --bare "$tree.tmp" "$seed.tmp" &&
 		   git -C "$seed.tmp" repack -a -d -q --window=0; then
-			find "$cache" -maxdepth 1 -name 'linux-source-6.1_*.git' ! -name "${seed##*/}" \
+			find "$cache" -maxdepth 1 -name "${pkg}_*.git" ! -name "${seed##*/}" \
 				-exec rm -rf {} +
 			rm -rf "$seed" && mv "$seed.tmp" "$seed"
 		fi
 	fi
+	mkdir -p "${tree%/*}"
 	mv "$tree.tmp" "$tree"
 fi
 
@@ -69,10 +69,10 @@ cd "$tree"
 [ -z "$(git status --porcelain --untracked-files=no)" ] ||
 	die "$tree has uncommitted changes: commit them (then make export) or git stash"
 
-want=$(series_files | while read -r p; do cat "$top/patches/$p"; done | patch_ids)
+want=$(series_files | while read -r p; do cat "$patchdir/$p"; done | patch_ids)
 have=$(git log -p --reverse base..HEAD | patch_ids)
 if [ "$want" = "$have" ]; then
-	say "tree is up to date with patches/series ($(series_files | wc -l) patches)"
+	say "$kver tree is up to date with patches/$kver/series ($(series_files | wc -l) patches)"
 else
 	if [ "$(git rev-parse HEAD)" != "$(git rev-parse base)" ]; then
 		keep=saved/$(date +%Y%m%d-%H%M%S)
@@ -81,11 +81,11 @@ else
 	fi
 	git checkout -q -B master base
 	while read -r p; do
-		say "applying $p"
-		if ! git "${git_id[@]}" am -q --keep-cr "$top/patches/$p"; then
+		say "applying $kver/$p"
+		if ! git "${git_id[@]}" am -q --keep-cr "$patchdir/$p"; then
 			git am --abort || true
 			die "patch $p does not apply (see git's message above)"
 		fi
 	done < <(series_files)
 fi
-say "base: Linux $(make -s kernelversion), $(git rev-list --count base..HEAD) patches applied"
+say "base: Linux $(make -s kernelversion) (Debian $pkg $version), $(git rev-list --count base..HEAD) patches applied"
