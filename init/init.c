@@ -250,6 +250,11 @@ int main(void)
 	mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
 	mount_fs("tracefs", "/sys/kernel/tracing", "tracefs");
 	mount_fs("tmpfs", "/tmp", "tmpfs");
+	/* What udev would add to devtmpfs: the runner logs to /dev/stdout. */
+	symlink("/proc/self/fd", "/dev/fd");
+	symlink("/proc/self/fd/0", "/dev/stdin");
+	symlink("/proc/self/fd/1", "/dev/stdout");
+	symlink("/proc/self/fd/2", "/dev/stderr");
 
 	/* Console on stdio, unbuffered per line so that markers stay ordered. */
 	fd = open("/dev/console", O_RDWR);

@@ -72,6 +72,21 @@ run_base() { [ -z "${T:-}" ] || { [ "${BASE:-0}" = 1 ] && [ -n "$(in_lists "$1" 
 run_debug() { [ "$1" = 6.1 ] && { [ -z "${T:-}" ] || [ "${DEBUG:-0}" = 1 ]; }; }
 run_gates() { [ -z "${T:-}" ]; }
 
+# Which Debian upload each series was tested on (its cover letter's Base
+# line) and which one is installed: a newer upload must still apply and
+# pass, and the record says what was tested.
+need deps
+for v in "${versions[@]}"; do
+	(use_linux "$v"
+	 have=$(dpkg-query -W -f='${Version}' "$pkg")
+	 tested=$(sed -n "s/^Base: .*$pkg \([^ ]*\) .*/\1/p" "$patchdir/cover-letter.txt" | head -n 1)
+	 if [ "$have" = "$tested" ]; then
+		say "$pkg $have installed, the version patches/$v was tested on"
+	 else
+		say "$pkg $have installed; patches/$v was tested on ${tested:-an upload its cover letter does not name}: checking this one"
+	 fi)
+done
+
 # The build layer of each kernel: its plan is the builds check.sh will run.
 for v in "${versions[@]}"; do
 	n=2

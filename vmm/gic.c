@@ -3,20 +3,7 @@
  * The in-kernel GICv3 (distributor and one redistributor region sized by
  * the number of vCPUs).  Created once every vCPU exists and is initialised.
  */
-#include <sys/ioctl.h>
-
 #include "vmm.h"
-
-static void gic_set_attr(struct vm *vm, uint32_t group, uint64_t attr, void *addr)
-{
-	struct kvm_device_attr dev_attr = {
-		.group	= group,
-		.attr	= attr,
-		.addr	= (uintptr_t)addr,
-	};
-
-	KVM_IOCTL_OR_DIE(vm->gic_fd, KVM_SET_DEVICE_ATTR, &dev_attr);
-}
 
 void gic_create(struct vm *vm)
 {
@@ -26,7 +13,11 @@ void gic_create(struct vm *vm)
 	KVM_IOCTL_OR_DIE(vm->vm_fd, KVM_CREATE_DEVICE, &dev);
 	vm->gic_fd = dev.fd;
 
-	gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist);
-	gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist);
-	gic_set_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	if (KVM_SET_ATTR(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			 KVM_VGIC_V3_ADDR_TYPE_DIST, &dist) ||
+	    KVM_SET_ATTR(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			 KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist) ||
+	    KVM_SET_ATTR(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			 KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
+		exit(1);
 }

@@ -223,6 +223,23 @@ int psci_handle_exit(struct vcpu *vcpu)
 	bool smc64;
 	int64_t ret;
 
+	/*
+	 * The exit must come from the filter the VMM installed: then it knows
+	 * how the call is to be completed.  KVM_HYPERCALL_EXIT_SLOT is set in
+	 * every exit of a KVM_ARM_VM_HVC_CTRL slot and in no other.
+	 */
+	if (!!(flags & KVM_HYPERCALL_EXIT_SLOT) != abi->slot_exits) {
+		vmm_log("vcpu%u: KVM_EXIT_HYPERCALL for 0x%llx (flags 0x%llx) %s, but the VMM "
+			"claimed its calls through %s%s", vcpu->id, (unsigned long long)fn,
+			(unsigned long long)flags,
+			abi->slot_exits ? "lacks KVM_HYPERCALL_EXIT_SLOT" :
+					  "is from an HVC filter slot (KVM_HYPERCALL_EXIT_SLOT)",
+			abi->description,
+			abi->slot_exits ? " (a kernel with v1 or v2 of the series?)" : "");
+		return -1;
+	}
+	flags &= ~KVM_HYPERCALL_EXIT_SLOT;
+
 	/* Only the PSCI blocks are claimed, and only on the ABI's conduits */
 	if (!psci_decode(fn, &smc64, &nr) || (flags & ~abi->exit_flags)) {
 		__atomic_fetch_add(&vm->psci.other_calls, 1, __ATOMIC_RELAXED);

@@ -9,9 +9,11 @@
  *   - a range covers a function ID on both conduits, HVC (any immediate)
  *     and SMC #0;
  *   - a forwarded call's exit carries only the function ID
- *     (run->hypercall.nr) and the conduit (flags): the arguments are read
- *     with KVM_GET_ONE_REG, the result written with KVM_SET_ONE_REG, and
- *     registers not written keep the guest's values (x0: the function ID).
+ *     (run->hypercall.nr) and the conduit (flags; never the series'
+ *     KVM_HYPERCALL_EXIT_SLOT, which marks the exits of its slots): the
+ *     arguments are read with KVM_GET_ONE_REG, the result written with
+ *     KVM_SET_ONE_REG, and registers not written keep the guest's values
+ *     (x0: the function ID).
  */
 #include "vmm.h"
 
@@ -33,7 +35,8 @@ static void smccc_filter_claim(struct vm *vm, const struct hypercall_claim *clai
 					  KVM_SMCCC_FILTER_DENY : KVM_SMCCC_FILTER_FWD_TO_USER,
 		};
 
-		if (vm_set_attr(vm, KVM_ARM_VM_SMCCC_CTRL, KVM_ARM_VM_SMCCC_FILTER, &filter))
+		if (KVM_SET_ATTR(vm->vm_fd, KVM_ARM_VM_SMCCC_CTRL,
+				 KVM_ARM_VM_SMCCC_FILTER, &filter))
 			die("cannot install the SMCCC filter range of %s (0x%x, %u functions)",
 			    c->what, filter.base, filter.nr_functions);
 	}
@@ -57,6 +60,7 @@ static int smccc_filter_set_result(struct vcpu *vcpu, uint64_t ret)
 const struct hypercall_abi smccc_filter_abi = {
 	.name		= "mainline",
 	.description	= "mainline's SMCCC filter (KVM_ARM_VM_SMCCC_CTRL)",
+	.slot_exits	= false,
 	.exit_flags	= KVM_HYPERCALL_EXIT_SMC,	/* either conduit, AArch64 */
 	.claim		= smccc_filter_claim,
 	.get_args	= smccc_filter_get_args,

@@ -45,3 +45,19 @@ int vmm_ioctl(int fd, unsigned long req, const char *name, unsigned long arg)
 		vmm_log("%s: %s", name, strerror(errno));
 	return ret;
 }
+
+int kvm_device_attr(int fd, unsigned long req, const char *req_name,
+		    uint32_t group, uint64_t attr, const void *addr,
+		    const char *attr_name)
+{
+	struct kvm_device_attr dev_attr = {
+		.group	= group,
+		.attr	= attr,
+		.addr	= (uintptr_t)addr,
+	};
+	int ret = ioctl(fd, req, &dev_attr);
+
+	if (ret < 0)
+		vmm_log("%s(%s): %s", req_name, attr_name, strerror(errno));
+	return ret;
+}

@@ -147,13 +147,16 @@ static bool vcpu_wait_runnable(struct vcpu *vcpu, int *err)
 {
 	struct vm *vm = vcpu->vm;
 	uint64_t entry, context_id;
+	bool stopping;
 
 	pthread_mutex_lock(&vm->lock);
 	while (vcpu->power == VCPU_OFF && !vm->stopping)
 		pthread_cond_wait(&vcpu->wake, &vm->lock);
-	if (vm->stopping || vcpu->power == VCPU_ON) {
+	/* Copied under the lock: vm_stop() may set it once the lock is dropped */
+	stopping = vm->stopping;
+	if (stopping || vcpu->power == VCPU_ON) {
 		pthread_mutex_unlock(&vm->lock);
-		return !vm->stopping;
+		return !stopping;
 	}
 	entry = vcpu->entry;
 	context_id = vcpu->context_id;

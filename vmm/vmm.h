@@ -58,7 +58,7 @@ struct kvm_smccc_filter {
 
 /* v1 of the series had its group at 0, where mainline's filter lives */
 _Static_assert(KVM_ARM_VM_HVC_CTRL != KVM_ARM_VM_SMCCC_CTRL,
-	       "KVM_ARM_VM_HVC_CTRL is mainline's group 0: headers of v1 of the series, use v2's");
+	       "KVM_ARM_VM_HVC_CTRL is mainline's group 0: headers of v1 of the series, use a later version's");
 
 #ifndef KVM_HYPERCALL_EXIT_SMC
 #define KVM_HYPERCALL_EXIT_SMC		(1U << 0)
@@ -84,6 +84,14 @@ static inline __u64 hypercall_flags(const struct kvm_run *run)
 #define KVM_HYPERCALL_EXIT_IMM_SHIFT	16
 #define KVM_HYPERCALL_EXIT_IMM(flags)	\
 	(((flags) >> KVM_HYPERCALL_EXIT_IMM_SHIFT) & 0xffff)
+#endif
+
+#ifndef KVM_HYPERCALL_EXIT_SLOT
+/*
+ * The series only (v3 on): set in every exit of a KVM_ARM_VM_HVC_CTRL
+ * slot, never in an exit of mainline's SMCCC filter.
+ */
+#define KVM_HYPERCALL_EXIT_SLOT		(1ULL << 63)
 #endif
 
 /* Guest physical memory map (the layout of QEMU's "virt" board) */
@@ -165,7 +173,15 @@ struct hypercall_claim {
 struct hypercall_abi {
 	const char	*name;		/* --abi NAME */
 	const char	*description;	/* "PSCI through ..." */
-	/* run->hypercall.flags bits that a call the VMM claimed may carry */
+	/*
+	 * Whether this filter's exits carry KVM_HYPERCALL_EXIT_SLOT (the
+	 * series' slots: always; mainline's SMCCC filter: never)
+	 */
+	bool		slot_exits;
+	/*
+	 * The other run->hypercall.flags bits (conduit, 16-bit, immediate)
+	 * that a call the VMM claimed may carry
+	 */
 	uint64_t	exit_flags;
 	/* Probes the filter, installs @claims; dies on any failure */
 	void		(*claim)(struct vm *vm, const struct hypercall_claim *claims,
@@ -215,6 +231,7 @@ struct vm {
 
 	pthread_mutex_t		lock;
 	pthread_cond_t		stop_cond;	/* vm_run() waits for stop */
+	/* Protected by lock, read and written; set once, by vm_stop() */
 	bool			stopping;
 	int			exit_status;
 };
@@ -233,15 +250,31 @@ int vmm_ioctl(int fd, unsigned long req, const char *name, unsigned long arg);
 		exit(1);						\
 	__ret;								\
 })
+int kvm_device_attr(int fd, unsigned long req, const char *req_name,
+		    uint32_t group, uint64_t attr, const void *addr,
+		    const char *attr_name);
+/*
+ * KVM_SET_DEVICE_ATTR / KVM_GET_DEVICE_ATTR on any fd that has attributes
+ * (the VM's, a device's); a failure is reported as
+ * "vmm: KVM_SET_DEVICE_ATTR(<group>, <attr>): <strerror>" and returns -1.
+ */
+#define KVM_SET_ATTR(fd, group, attr, addr)				\
+	kvm_device_attr(fd, KVM_SET_DEVICE_ATTR, "KVM_SET_DEVICE_ATTR",	\
+			group, attr, addr, #group ", " #attr)
+#define KVM_GET_ATTR(fd, group, attr, addr)				\
+	kvm_device_attr(fd, KVM_GET_DEVICE_ATTR, "KVM_GET_DEVICE_ATTR",	\
+			group, attr, addr, #group ", " #attr)
 
 /* vm.c */
 void vm_create(struct vm *vm);
+int vm_probe_attr_named(struct vm *vm, uint32_t group, uint64_t attr,
+			const char *name);
+#define vm_probe_attr(vm, group, attr)	\
+	vm_probe_attr_named(vm, group, attr, #group ", " #attr)
 void vm_require_attr_named(struct vm *vm, uint32_t group, uint64_t attr,
 			   const char *name, const char *missing);
 #define vm_require_attr(vm, group, attr, missing)	\
 	vm_require_attr_named(vm, group, attr, #group ", " #attr, missing)
-int vm_get_attr(struct vm *vm, uint32_t group, uint64_t attr, void *addr);
-int vm_set_attr(struct vm *vm, uint32_t group, uint64_t attr, const void *addr);
 void *guest_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
 int vm_run(struct vm *vm);
 void vm_stop(struct vm *vm, int status);
