@@ -90,13 +90,17 @@ def main():
     log, listfile, layer_tap = args
     tap = Tap(layer_tap)
 
-    # The layer's tests by the name the runner or init gives them.
-    programs = {}
+    # The layer's tests by the name the runner or init gives them; a program
+    # the list runs more than once (the VMM, once per ABI) is named by its
+    # first two arguments too, in the list's order.
+    programs, runs = {}, {}
     with open(listfile) as f:
         for line in f:
             words = line.split()
             if len(words) >= 2 and not words[0].startswith('#'):
                 programs.setdefault(words[1].rsplit('/', 1)[-1], words[1])
+                runs.setdefault(words[1], []).append(' '.join(words[1:4]))
+    runs = {prog: names for prog, names in runs.items() if len(names) > 1}
 
     with open(log, errors='replace') as f:
         lines = [l.rstrip('\r\n').replace('\r', '') for l in f]
@@ -111,6 +115,8 @@ def main():
     def result(name, passed, skipped, why, subtests=()):
         prog = programs.get(name, name)
         splat = splats.get(name)
+        if runs.get(prog):
+            prog = runs[prog].pop(0)
         if must_skip:
             label = prog + ' skips on the unpatched kernel'
             if skipped and not splat:

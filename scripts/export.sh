@@ -27,6 +27,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -c core.abbrev=12 -c user.name="hvc-filter developers" -c user.email="hvc-filter@lists.invalid" \
 	format-patch -q --zero-commit --no-signature --numbered --cover-letter \
+	--subject-prefix="$subject_prefix" \
 	-o "$tmp" base..HEAD
 
 # The cover letter: our text instead of git's placeholders, and the date of

@@ -40,7 +40,7 @@ warnings() {
 	make -C "$src" O="$o" "${kcc[@]}" -j"$jobs" "${flags[@]}" \
 		"${objs[@]}" > "$logs/$mode-$side.log" 2>&1 ||
 		{ tail -n 20 "$logs/$mode-$side.log"; die "$side: the build failed"; }
-	grep -E ': (warning|error):' "$logs/$mode-$side.log" |
+	{ grep -E ': (warning|error):' "$logs/$mode-$side.log" || true; } |
 		sed -E -e "s#^($tree|$base_src)/##" -e 's#^(\.\./)+(base/)?linux/##' \
 			-e 's#:[0-9]+(:[0-9]+)?: #: #' | sort
 }

@@ -44,7 +44,9 @@ start_layer "$1" "$kver-gates" "$plan"
 
 checkpatch() {	# checkpatch PATCH
 	local report errors warnings
-	report=$("$tree/scripts/checkpatch.pl" --strict -q "$1" 2>&1 || true)
+	# Debian's python3 first: checkpatch's spdxcheck.py needs its python3-ply
+	# and python3-git, which another python3 on the PATH may lack.
+	report=$(PATH=/usr/bin:$PATH "$tree/scripts/checkpatch.pl" --strict -q "$1" 2>&1 || true)
 	printf '%s\n' "$report"
 	errors=$(grep -c '^ERROR:' <<< "$report" || true)
 	warnings=$(grep '^WARNING:' <<< "$report" |
@@ -74,18 +76,18 @@ for i in "${!patches[@]}"; do
 	run_case "get_maintainer names the KVM maintainers for $name" "$logs/maintainers-$name.log" \
 		maintainers "$p"
 	n=$(printf '%0*d' ${#total} $((i + 1)))
-	run_case "mail form (From, [PATCH $n/$total], Signed-off-by, no placeholder) of $name" \
-		"$logs/mail-$name.log" mail_form "$p" "Subject: [PATCH $n/$total] "
+	run_case "mail form (From, [$subject_prefix $n/$total], Signed-off-by, no placeholder) of $name" \
+		"$logs/mail-$name.log" mail_form "$p" "Subject: [$subject_prefix $n/$total] "
 done
 
 zero=$(printf '%0*d' ${#total} 0)
 cover_letter() {
 	local cover=$patchdir/0000-cover-letter.patch
-	grep -F "Subject: [PATCH $zero/$total] " "$cover" && grep "^Base: .*$pkg ${kver//./\\.}\." "$cover" &&
+	grep -F "Subject: [$subject_prefix $zero/$total] " "$cover" && grep "^Base: .*$pkg ${kver//./\\.}\." "$cover" &&
 		grep '^Testing' "$cover" && ! grep -e '\*\*\*' -e '@@[A-Z_]*@@' "$cover" ||
-		die "$cover: no 'Subject: [PATCH $zero/$total]', 'Base: ... $pkg $kver.', 'Testing', or a placeholder (*** or @@NAME@@) left"
+		die "$cover: no 'Subject: [$subject_prefix $zero/$total]', 'Base: ... $pkg $kver.', 'Testing', or a placeholder (*** or @@NAME@@) left"
 }
-run_case "cover letter: [PATCH $zero/$total], base, tests, no placeholder" "$logs/cover.log" cover_letter
+run_case "cover letter: [$subject_prefix $zero/$total], base, tests, no placeholder" "$logs/cover.log" cover_letter
 
 say "$kver: round trip: export of the tree equals patches/$kver/"
 # Into a directory of the results, never into the checkout: patches/ is

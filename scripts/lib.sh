@@ -49,6 +49,12 @@ use_linux() {
 	selftests=$out/kernel/kselftest/kvm	# the tree's KVM selftests, built
 	kselftest=$out/kselftest		# ... and installed as kernel CI runs them
 	base_src=$work/$kver/base/linux	# the unpatched tree (worktree of tag base)
+	# How the series goes to the list: the 6.1 one as a patch set for the
+	# stable kernel it targets, the 6.12 one as an RFC on mainline's filter.
+	case $kver in
+	6.1) subject_prefix=PATCH ;;
+	*) subject_prefix="RFC PATCH" ;;
+	esac
 }
 use_linux "${HVC_LINUX:-6.1}"
 

@@ -29,9 +29,10 @@ fi
 
 mkdir -p "$(dirname "$log")"
 rc=0
-# Progress: the markers only (after HVC_TAG, if set), or the whole console
-# with HVC_SHOW_CONSOLE=1.
-show=(sed -u -n "s/^.*@@@ /    ${HVC_TAG:-}/p")
+# Progress: the markers and the kselftest runner's result lines (after
+# HVC_TAG, if set), or the whole console with HVC_SHOW_CONSOLE=1.
+show=(sed -u -n -e "s/^.*@@@ /    ${HVC_TAG:-}/p" \
+	-e "s/^\(\(not \)\{0,1\}ok [0-9]* selftests: .*\)/    ${HVC_TAG:-}  \1/p")
 [ "${HVC_SHOW_CONSOLE:-0}" = 1 ] && show=(cat)
 timeout -k 10 "$limit" "${qemu[@]}" -display none -monitor none -serial stdio \
 	</dev/null 2>&1 | tee "$log" | "${show[@]}" || rc=$?
