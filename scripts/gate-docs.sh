@@ -18,7 +18,8 @@ base_tree
 render() {
 	local side=$1 src=$2 o=$out/docs-$1
 	mkdir -p "$o"
-	rm -rf "$o/Documentation/output/virt"
+	# A full build each time: Sphinx reports only the files it reads again.
+	rm -rf "$o/Documentation/output"
 	make -C "$src" O="$o" "${kcc[@]}" SPHINXDIRS=virt htmldocs > "$logs/docs-$side.log" 2>&1 ||
 		{ tail -n 20 "$logs/docs-$side.log"; die "$side: make htmldocs failed"; }
 	grep -E '(WARNING|ERROR|CRITICAL)' "$logs/docs-$side.log" |
