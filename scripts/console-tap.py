@@ -73,6 +73,25 @@ def subtest_lines(lines):
     return out
 
 
+KUNIT_FAILURE_RE = re.compile(r'# (\w+): (?:EXPECTATION|ASSERTION) FAILED')
+
+
+def lost_kunit_results(sub, output):
+    """6.1 keeps 512 bytes of log per KUnit case in debugfs: a failing case's
+    messages can push its own result line out.  The cases the suite's plan
+    counts but that have no result line are failed ones, named after the
+    failures they reported where those survived."""
+    plan = next((int(PLAN_RE.match(l).group(1)) for l in sub if PLAN_RE.match(l)), 0)
+    seen = {TAP_RE.match(l).group(2) for l in sub if TAP_RE.match(l)}
+    missing = plan - len(seen)
+    lost = []
+    for name in dict.fromkeys(m.group(1) for l in output for m in KUNIT_FAILURE_RE.finditer(l)):
+        if len(lost) < missing and name not in seen:
+            lost.append('not ok 0 %s # result line lost from the debugfs log; it failed' % name)
+    lost += ['not ok 0 (a case whose result line the debugfs log lost)'] * (missing - len(lost))
+    return lost
+
+
 def main():
     args = sys.argv[1:]
     must_skip = kunit_tap = None
@@ -160,13 +179,13 @@ def main():
                 if part.startswith('kunit/'):
                     if kunit_tap:
                         suite = part[len('kunit/'):]
-                        sub = [l[4:] for l in output if l.startswith('    ') and
-                               not l.startswith('        ')]
+                        sub = subtest_lines(l[4:] for l in output if l.startswith('    ') and
+                                            not l.startswith('        '))
                         top = [TAP_RE.match(l) for l in output if TAP_RE.match(l)]
                         status = top[-1].group(1) if top else 'not ok'
                         kunit_tap.case(status, suite,
                                        '' if top else 'no suite result in the debugfs log',
-                                       subtest_lines(sub))
+                                       sub + lost_kunit_results(sub, output))
                 elif part == 'kmemleak':
                     tap.case('ok' if rc == 0 else 'not ok', 'kmemleak',
                              '' if rc == 0 else 'kmemleak reports unreferenced objects (%s)' % end)
