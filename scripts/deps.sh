@@ -13,7 +13,7 @@ set -euo pipefail
 pkgs=(linux-source-6.1 linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-arm flex bison bc libssl-dev libelf-dev ccache cpio
       sparse perl xz-utils git make gcc libc6-dev python3 rsync kmod
-      clang lld llvm python3-sphinx python3-ply python3-git util-linux)
+      clang lld llvm python3-sphinx python3-ply python3-git python3-yaml util-linux)
 
 missing=()
 for p in "${pkgs[@]}"; do

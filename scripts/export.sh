@@ -20,6 +20,15 @@ dest=$(cd "$dest" && pwd)
 cd "$tree"
 [ -z "$(git status --porcelain --untracked-files=no)" ] ||
 	die "$tree has uncommitted changes: commit them first (git commit, or git commit --fixup + rebase)"
+# A dotfile that .gitignore's ".*" hides is never exported, even when the
+# kernel tracks files of that name elsewhere (.kunitconfig, .gitignore):
+# a series that names it would then work only in the tree it was written in.
+tracked=$(git ls-files | sed -n 's|.*/||; /^\./p' | sort -u)
+lost=$(git ls-files -o -i --exclude-standard |
+	awk -v names="$tracked" 'BEGIN { n = split(names, a, "\n"); for (i = 1; i <= n; i++) t[a[i]] = 1 }
+		{ b = $0; sub(/.*\//, "", b); if (b in t) print }')
+[ -z "$lost" ] ||
+	die "ignored by .gitignore, but the kernel tracks files of that name: $(echo $lost); git add -f each into the commit that adds it, or delete it"
 n=$(git rev-list --count base..HEAD)
 [ "$n" -gt 0 ] || die "no commits on top of base: nothing to export"
 
