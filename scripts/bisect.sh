@@ -38,13 +38,24 @@ series_options_exist() {
 }
 # prefix_builds COMMIT: the test kernel (with config/series.config once the
 # prefix has its options) and the selftests the lists name that exist there.
+# When the build directory holds the kernel of the parent commit (recorded
+# in $o/.built) and the commit changes nothing outside the selftests and
+# the documentation, the kernel and its headers are the parent's: make
+# would find nothing to do, so it is not run.
 prefix_builds() {
 	local frags=("${base_config[@]}") progs=() p
 	git -C "$wt" checkout -q --detach "$1"
-	! series_options_exist || frags=("${test_config[@]}")
-	configure "$o" "$wt" "${frags[@]}"
-	make -s -C "$wt" O="$o" "${kcc[@]}" -j"$jobs" Image
-	make -s -C "$wt" O="$o" "${kcc[@]}" headers_install INSTALL_HDR_PATH="$o/usr" > /dev/null
+	if [ "$(cat "$o/.built" 2>/dev/null)" = "$(git -C "$wt" rev-parse "$1^")" ] &&
+	   ! git -C "$wt" diff --name-only "$1^" "$1" | grep -qv -e '^tools/testing/selftests/' -e '^Documentation/'; then
+		echo "kernel: as built for the parent commit (this one changes only tools/testing/selftests/ and Documentation/)"
+	else
+		rm -f "$o/.built"
+		! series_options_exist || frags=("${test_config[@]}")
+		configure "$o" "$wt" "${frags[@]}"
+		make -s -C "$wt" O="$o" "${kcc[@]}" -j"$jobs" Image
+		make -s -C "$wt" O="$o" "${kcc[@]}" headers_install INSTALL_HDR_PATH="$o/usr" > /dev/null
+	fi
+	git -C "$wt" rev-parse "$1" > "$o/.built"
 	for p in $(list_programs $(tests_of kselftests series icount)); do
 		[ ! -f "$wt/tools/testing/selftests/kvm/$p.c" ] || progs+=("$p")
 	done

@@ -62,6 +62,7 @@ step() {
 	return 1
 }
 finish() {
+	wait "${tree_bg[@]}" 2>/dev/null || true
 	say "total time $(( $(date +%s) - start ))s"
 	exec "$top/scripts/summary.py" "$results"
 }
@@ -98,10 +99,34 @@ for v in "${versions[@]}"; do
 done
 tap_start "$results/userspace.tap" 1
 
+# The other kernels' trees are prepared (Debian's source unpacked, its base
+# committed, the series applied) while the first one's is: each is mostly
+# one busy thread (xz, git's hashing), so on two cores the two overlap
+# instead of delaying the builds lane by two minutes.  Each writes its
+# output to <version>-tree.bg and its exit status to .tree-<version>.
+declare -A tree_bg=()
+for v in "${versions[@]:1}"; do
+	(use_linux "$v"; rc=0; need tree || rc=$?; echo "$rc" > "$results/.tree-$v") \
+		> "$results/$v-tree.bg" 2>&1 &
+	tree_bg[$v]=$!
+done
+# tree_ready VERSION: the tree of VERSION, once its preparation (if it runs
+# beside) has ended, with that preparation's output.
+tree_ready() {
+	if [ -n "${tree_bg[$1]:-}" ]; then
+		while [ ! -s "$results/.tree-$1" ] && kill -0 "${tree_bg[$1]}" 2>/dev/null; do
+			sleep 1
+		done
+		cat "$results/$1-tree.bg"
+		[ "$(cat "$results/.tree-$1" 2>/dev/null)" = 0 ] || return 1
+	fi
+	need tree
+}
+
 # prepare VERSION: the tree, the test kernel and the selftests of VERSION.
 prepare() {
 	use_linux "$1"
-	step "$1-series" "patches/$1/series applies with git am" "$results/$1-tree.log" need tree &&
+	step "$1-series" "patches/$1/series applies with git am" "$results/$1-tree.log" tree_ready "$1" &&
 	step "$1-build" "arm64 test kernel builds" "$results/$1-build-kernel.log" need kernel &&
 	step "$1-build" "KVM selftests build and install (make -C tools/testing/selftests TARGETS=kvm install)" \
 		"$results/$1-build-kselftest.log" need kselftest || return

@@ -195,9 +195,15 @@ start_layer() {
 # shown as progress.  CMD runs in a subshell: if it dies, its case fails
 # with its message, and the caller goes on.
 run_case() {
-	local name=$1 log=$2 why
+	local name=$1 log=$2 why rc
 	shift 2
-	if ("$@") > "$log" 2>&1; then
+	# Not "if (CMD)": bash ignores set -e in a condition, in every function
+	# CMD calls too, so a failing step in the middle would go unnoticed.
+	set +e
+	(set -e; "$@") > "$log" 2>&1
+	rc=$?
+	set -e
+	if [ $rc -eq 0 ]; then
 		tap_case "$tap" ok "$name"
 		printf '    %-6s %s\n' ok "$name"
 	else
