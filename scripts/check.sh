@@ -62,7 +62,8 @@ step() {
 	return 1
 }
 finish() {
-	wait "${tree_bg[@]}" 2>/dev/null || true
+	# named: "wait" without operands would wait for every child
+	[ ${#tree_bg[@]} -eq 0 ] || wait "${tree_bg[@]}" 2>/dev/null || true
 	say "total time $(( $(date +%s) - start ))s"
 	exec "$top/scripts/summary.py" "$results"
 }
